@@ -1,0 +1,44 @@
+# realsim — the README's commands. `make setup` is safe to re-run: it only
+# reinstalls when requirements.txt or pyproject.toml changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= $(or $(REALSIM_DATA_DIR),data)
+PORT ?= 8501
+
+.PHONY: setup run build test train-annotators bench lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip wheel setuptools
+	$(BIN)/pip install -r requirements.txt
+	$(BIN)/pip install --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Fetch the corpus, build the demo database, open the dashboard.
+build: setup
+	$(BIN)/realsim fetch --data-dir $(DATA_DIR)
+	$(BIN)/realsim demo --data-dir $(DATA_DIR)
+
+run: build
+	REALSIM_DATA_DIR=$(DATA_DIR) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+train-annotators: setup
+	$(BIN)/python scripts/train_annotators.py
+
+bench: setup
+	$(BIN)/python benchmarks/annotate.py
+	$(BIN)/python benchmarks/compare.py
+	$(BIN)/python benchmarks/simulate.py
+
+lint: setup
+	$(BIN)/ruff check realsim_core tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache

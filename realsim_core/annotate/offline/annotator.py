@@ -1,0 +1,54 @@
+"""The annotator object the registry hands out for the offline backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from realsim_core.annotate._registry import AnnotationFailure, AnnotatorSpec
+from realsim_core.annotate.offline import infer
+from realsim_core.annotate.offline.knowledge import turn_statements
+from realsim_core.annotate.offline.model import model_digest
+from realsim_core.schema import Dialogue
+
+# Bump when decoding rules, features or the knowledge rules change.
+OFFLINE_VERSION = "1"
+
+
+def _knowledge_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
+    return [[turn_statements(text) for text in d.user_messages] for d in dialogues]
+
+
+_RUNNERS: dict[str, Callable[[Sequence[Dialogue]], list[Any]]] = {
+    "intent": infer.intent_for,
+    "feedback": infer.feedback_for,
+    "identity": infer.identity_for,
+    "knowledge": _knowledge_for,
+}
+_METHODS = {
+    "intent": "minilm+cues logistic regression",
+    "feedback": "minilm+cues logistic regression",
+    "identity": "first-person sentences, minilm+cues logistic regression",
+    "knowledge": "rules",
+}
+
+
+class OfflineAnnotator:
+    """Offline annotator of one dimension; the model file's hash is in the spec,
+    so retraining invalidates cached values."""
+
+    def __init__(self, dimension: str, **options: Any) -> None:
+        if dimension not in _RUNNERS:
+            raise ValueError(f"no offline annotator for {dimension!r}; known: {', '.join(_RUNNERS)}")
+        if options:
+            raise ValueError(f"the offline {dimension} annotator takes no options (got {', '.join(sorted(options))})")
+        self.dimension = dimension
+        digest = model_digest(dimension) if dimension != "knowledge" else "rules"
+        self.spec = AnnotatorSpec(
+            dimension=dimension, backend="local", version=OFFLINE_VERSION, model=_METHODS[dimension],
+            params={"model_sha": digest},
+        )
+
+    def annotate(self, dialogues: Sequence[Dialogue]) -> list[Any | AnnotationFailure]:
+        """One value per dialogue (turn-level: one entry per user message)."""
+        return _RUNNERS[self.dimension](dialogues)

@@ -1,0 +1,88 @@
+"""Offline inference for intent, feedback and identity over batches of dialogues.
+
+Each function encodes all turns (or candidate sentences) of the batch in one
+MiniLM call, scores them with the shipped linear model and decodes with the
+guide's rules, so a corpus of ~1,000 dialogues takes seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from realsim_core.annotate.offline.decode import decode_feedback, decode_identity, decode_intent, empty_identity
+from realsim_core.annotate.offline.features import sentence_features, turn_features
+from realsim_core.annotate.offline.model import load_model
+from realsim_core.annotate.offline.text import FIRST_PERSON, Turn, dialogue_turns, split_sentences
+from realsim_core.schema import Dialogue
+
+# Sentences longer than this are pasted material rather than a disclosure.
+MAX_SENTENCE_WORDS = 80
+
+
+def _batch_turns(dialogues: Sequence[Dialogue]) -> tuple[list[Turn], list[int]]:
+    turns: list[Turn] = []
+    counts: list[int] = []
+    for dialogue in dialogues:
+        own = dialogue_turns(dialogue)
+        turns.extend(own)
+        counts.append(len(own))
+    return turns, counts
+
+
+def _split(values: list, counts: Sequence[int]) -> list[list]:
+    out, start = [], 0
+    for count in counts:
+        out.append(values[start : start + count])
+        start += count
+    return out
+
+
+def intent_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
+    """Per dialogue, one intent tag list per user message."""
+    model = load_model("intent")
+    turns, counts = _batch_turns(dialogues)
+    if not turns:
+        return [[] for _ in dialogues]
+    tags = decode_intent(model.proba(turn_features(turns)), model.thresholds, [t.text for t in turns])
+    return _split(tags, counts)
+
+
+def feedback_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
+    """Per dialogue, one feedback tag list per user message."""
+    model = load_model("feedback")
+    turns, counts = _batch_turns(dialogues)
+    if not turns:
+        return [[] for _ in dialogues]
+    tags = decode_feedback(model.proba(turn_features(turns)), model.thresholds, [t.index for t in turns])
+    return _split(tags, counts)
+
+
+def candidate_sentences(dialogue: Dialogue) -> list[tuple[str, int, int, int]]:
+    """(sentence, 0-based turn, start, end) where the user may speak about themselves.
+
+    Only first-person sentences qualify: the guide asks for the user's own
+    disclosures and forbids guessing, and the filter keeps encoding cheap.
+    """
+    out: list[tuple[str, int, int, int]] = []
+    for k, text in enumerate(dialogue.user_messages):
+        for start, end in split_sentences(text):
+            sentence = text[start:end]
+            if FIRST_PERSON.search(sentence) and 2 <= len(sentence.split()) <= MAX_SENTENCE_WORDS:
+                out.append((sentence, k, start, end))
+    return out
+
+
+def identity_for(dialogues: Sequence[Dialogue]) -> list[dict[str, list[str]]]:
+    """Per dialogue, verbatim user quotes per identity category."""
+    model = load_model("identity")
+    per_dialogue = [candidate_sentences(d) for d in dialogues]
+    flat = [pair for pairs in per_dialogue for pair in pairs]
+    if not flat:
+        return [empty_identity() for _ in dialogues]
+    proba = model.proba(sentence_features([c[0] for c in flat], [c[1] for c in flat]))
+    out, start = [], 0
+    for pairs in per_dialogue:
+        rows = proba[start : start + len(pairs)]
+        start += len(pairs)
+        out.append(decode_identity(rows, model.thresholds, [c[0] for c in pairs]))
+    return out

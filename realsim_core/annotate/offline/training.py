@@ -1,0 +1,219 @@
+"""Fit and cross-validate the offline intent, feedback and identity models.
+
+Method: per tag, a standardised L2 logistic regression (one-vs-rest). Decision
+thresholds are tuned per tag for F1 on out-of-fold scores of the training
+data (inner GroupKFold), so the thresholds never see the fold they are scored
+on. Quality is measured by an outer GroupKFold by dialogue with a fixed seed;
+every fit is deterministic (lbfgs, fixed folds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from realsim_core.annotate.offline.decode import (
+    FEEDBACK_TAGS,
+    IDENTITY_CATEGORIES,
+    INTENT_MODEL_TAGS,
+    NO_INTENT,
+    decode_feedback,
+    decode_intent,
+)
+from realsim_core.annotate.offline.features import sentence_features, turn_features
+from realsim_core.annotate.offline.infer import candidate_sentences
+from realsim_core.annotate.offline.model import LinearModel
+from realsim_core.annotate.offline.reference import Labelled
+from realsim_core.annotate.offline.text import dialogue_turns
+
+SEED = 0
+OUTER_FOLDS = 5
+INNER_FOLDS = 3
+# Inverse L2 strength per model (chosen once by grouped CV over {0.003, 0.01, 0.03, 0.1}).
+C_VALUES = {"intent": 0.01, "feedback": 0.01, "identity": 0.03}
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+@dataclass
+class Dataset:
+    """Features, 0/1 targets and the dialogue index of every row."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    groups: np.ndarray
+    tags: tuple[str, ...]
+    kind: str = "intent"  # intent | feedback | identity: picks the decoding the thresholds are tuned for
+    texts: tuple[str, ...] = ()
+
+    def subset(self, rows: np.ndarray) -> Dataset:
+        texts = tuple(self.texts[i] for i in rows) if self.texts else ()
+        return Dataset(self.X[rows], self.Y[rows], self.groups[rows], self.tags, self.kind, texts)
+
+
+def turn_dataset(refs: Sequence[Labelled]) -> tuple[Dataset, Dataset, list[str], list[int]]:
+    """Intent rows (all turns) and feedback rows (turns after the first), plus texts and positions."""
+    turns, groups, intents, feedbacks = [], [], [], []
+    for g, ref in enumerate(refs):
+        own = dialogue_turns(ref.dialogue)
+        turns.extend(own)
+        groups.extend([g] * len(own))
+        intents.extend(ref.intent)
+        feedbacks.extend(ref.feedback)
+    X = turn_features(turns)
+    groups_arr = np.asarray(groups)
+    y_intent = np.array([[1 if (t == NO_INTENT and not tags) or t in tags else 0 for t in INTENT_MODEL_TAGS]
+                         for tags in intents], dtype=np.int8)
+    y_feedback = np.array([[1 if t in tags else 0 for t in FEEDBACK_TAGS] for tags in feedbacks], dtype=np.int8)
+    later = np.array([t.index > 0 for t in turns])
+    texts = tuple(t.text for t in turns)
+    intent = Dataset(X, y_intent, groups_arr, INTENT_MODEL_TAGS, "intent", texts)
+    feedback = Dataset(X, y_feedback, groups_arr, FEEDBACK_TAGS, "feedback", texts).subset(np.flatnonzero(later))
+    return intent, feedback, list(texts), [t.index for t in turns]
+
+
+def sentence_dataset(refs: Sequence[Labelled]) -> Dataset:
+    """One row per first-person candidate sentence; a category is positive when
+    one of the dialogue's quotes of that category overlaps the sentence."""
+    rows, turn_idx, groups, targets = [], [], [], []
+    for g, ref in enumerate(refs):
+        users = ref.dialogue.user_messages
+        spans: dict[str, list[tuple[int, int, int]]] = {c: [] for c in IDENTITY_CATEGORIES}
+        for category in IDENTITY_CATEGORIES:
+            for quote in ref.identity.get(category, []):
+                for k, text in enumerate(users):
+                    at = text.find(quote)
+                    if at >= 0:
+                        spans[category].append((k, at, at + len(quote)))
+        for sentence, k, start, end in candidate_sentences(ref.dialogue):
+            rows.append(sentence)
+            turn_idx.append(k)
+            groups.append(g)
+            targets.append([int(any(k == qk and qs < end and start < qe for qk, qs, qe in spans[c]))
+                            for c in IDENTITY_CATEGORIES])
+    return Dataset(sentence_features(rows, turn_idx), np.asarray(targets, dtype=np.int8), np.asarray(groups),
+                   IDENTITY_CATEGORIES, "identity")
+
+
+def _folds(groups: np.ndarray, n_splits: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
+    return list(splitter.split(np.zeros(len(groups)), groups=groups))
+
+
+def fit_linear(X: np.ndarray, Y: np.ndarray, tags: Sequence[str], C: float, thresholds: np.ndarray) -> LinearModel:
+    """One standardised logistic regression per tag column."""
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    Z = (X - mean) / scale
+    coef = np.zeros((Y.shape[1], X.shape[1]))
+    intercept = np.full(Y.shape[1], -10.0)
+    for j in range(Y.shape[1]):
+        if 0 < Y[:, j].sum() < len(Y):
+            clf = LogisticRegression(C=C, max_iter=1000).fit(Z, Y[:, j])
+            coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
+    return LinearModel(tuple(tags), mean, scale, coef, intercept, np.asarray(thresholds, dtype=float))
+
+
+def out_of_fold(data: Dataset, C: float, n_splits: int) -> np.ndarray:
+    """Scores of every row from a model that did not see its dialogue."""
+    proba = np.zeros(data.Y.shape)
+    dummy = np.full(len(data.tags), 0.5)
+    for train, test in _folds(data.groups, n_splits):
+        model = fit_linear(data.X[train], data.Y[train], data.tags, C, dummy)
+        proba[test] = model.proba(data.X[test])
+    return proba
+
+
+def tune_thresholds(proba: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per column, the grid threshold with the best F1 (lowest on ties)."""
+    out = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        best = -1.0
+        for t in THRESHOLD_GRID:
+            pred = proba[:, j] >= t
+            tp = int((pred & (Y[:, j] == 1)).sum())
+            denom = int(pred.sum()) + int(Y[:, j].sum())
+            f1 = 2 * tp / denom if denom else 0.0
+            if f1 > best + 1e-12:
+                best, out[j] = f1, t
+    return out
+
+
+def _decoded_f1(data: Dataset, proba: np.ndarray, thresholds: np.ndarray) -> float:
+    """The target the thresholds serve: micro-F1 of the decoded output.
+
+    Intent: over the 9 tags. Feedback: over all 7 tags including the implied
+    ``no_feedback``. Identity: category presence per dialogue.
+    """
+    if data.kind == "identity":
+        groups = np.unique(data.groups)
+        top = np.stack([proba[data.groups == g].max(axis=0) for g in groups])
+        truth = np.stack([data.Y[data.groups == g].max(axis=0) for g in groups]).astype(bool)
+        pred = top >= thresholds
+    else:
+        if data.kind == "intent":
+            decoded = decode_intent(proba, thresholds, data.texts)
+            tags = data.tags[:-1]
+            true_sets = [[t for t, y in zip(data.tags, row) if y and t != NO_INTENT] for row in data.Y]
+        else:
+            decoded = decode_feedback(proba, thresholds, [1] * len(proba))
+            tags = ("no_feedback", *data.tags)
+            true_sets = [[t for t, y in zip(data.tags, row) if y] or ["no_feedback"] for row in data.Y]
+        pred = np.array([[t in d for t in tags] for d in decoded])
+        truth = np.array([[t in d for t in tags] for d in true_sets])
+    tp = int((pred & truth).sum())
+    denom = int(pred.sum() + truth.sum())
+    return 2 * tp / denom if denom else 0.0
+
+
+def tune_decoded(data: Dataset, proba: np.ndarray, passes: int = 2) -> np.ndarray:
+    """Coordinate ascent on the thresholds for :func:`_decoded_f1`, from per-tag F1 optima."""
+    thresholds = tune_thresholds(proba, data.Y)
+    best = _decoded_f1(data, proba, thresholds)
+    for _ in range(passes):
+        for j in range(len(thresholds)):
+            for t in THRESHOLD_GRID:
+                trial = thresholds.copy()
+                trial[j] = t
+                score = _decoded_f1(data, proba, trial)
+                if score > best + 1e-12:
+                    best, thresholds = score, trial
+    return thresholds
+
+
+def fit_model(data: Dataset, C: float) -> LinearModel:
+    """Thresholds from inner out-of-fold scores, weights from all rows."""
+    thresholds = tune_decoded(data, out_of_fold(data, C, INNER_FOLDS))
+    return fit_linear(data.X, data.Y, data.tags, C, thresholds)
+
+
+def cv_turn_predictions(
+    data: Dataset, C: float, kind: str, texts: Sequence[str], positions: Sequence[int], rows: np.ndarray
+) -> list[list[str]]:
+    """Outer-CV decoded tags for the rows ``rows`` (indices into texts/positions)."""
+    predictions: list[list[str]] = [[] for _ in range(len(data.Y))]
+    for train, test in _folds(data.groups, OUTER_FOLDS):
+        model = fit_model(data.subset(train), C)
+        proba = model.proba(data.X[test])
+        if kind == "intent":
+            decoded = decode_intent(proba, model.thresholds, [texts[rows[i]] for i in test])
+        else:
+            decoded = decode_feedback(proba, model.thresholds, [positions[rows[i]] for i in test])
+        for i, tags in zip(test, decoded):
+            predictions[i] = tags
+    return predictions
+
+
+def cv_identity_presence(data: Dataset, C: float, n_dialogues: int) -> np.ndarray:
+    """(n_dialogues, 7) 0/1 predicted category presence from the outer CV."""
+    presence = np.zeros((n_dialogues, len(IDENTITY_CATEGORIES)), dtype=np.int8)
+    for train, test in _folds(data.groups, OUTER_FOLDS):
+        model = fit_model(data.subset(train), C)
+        hits = model.proba(data.X[test]) >= model.thresholds
+        for row, g in zip(hits, data.groups[test]):
+            presence[g] |= row.astype(np.int8)
+    return presence
