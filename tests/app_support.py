@@ -20,7 +20,7 @@ from realsim_core.schema import Dialogue, Message, write_jsonl
 from realsim_core.store import Store
 
 DOMAINS = ("branding", "general", "job", "song", "travel")
-PER_DOMAIN = 12
+PER_DOMAIN = 8
 SIM_RUN = "eager-sim"
 XSS_TURN = "Check this <script>alert(1)</script> and <img src=x onerror=alert(2)> **bold** :red[x] $x$"
 OPENERS = [

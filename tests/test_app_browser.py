@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 RUN = "browser-run"
+UPLOADED = 8
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")]
 
@@ -84,7 +85,7 @@ def test_upload_score_browse_export(server: tuple[str, Path], tmp_path: Path) ->
 
     url, data = server
     ARTIFACTS.mkdir(exist_ok=True)
-    upload = upload_file(real_slice(Store(data)), tmp_path / "my_simulator.jsonl", RUN)
+    upload = upload_file(real_slice(Store(data)), tmp_path / "my_simulator.jsonl", RUN, n=UPLOADED)
     dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -98,7 +99,7 @@ def test_upload_score_browse_export(server: tuple[str, Path], tmp_path: Path) ->
         page.get_by_role("button", name="Upload and score").click()
         page.get_by_text(f"Scored run {RUN}").wait_for(timeout=300_000)
         loss = page.locator("[data-testid='stCode']").first.inner_text()
-        assert "kept 12" in loss and "paired with real scenarios: 12" in loss, loss  # the loss report
+        assert f"kept {UPLOADED}" in loss and f"paired with real scenarios: {UPLOADED}" in loss, loss  # the loss report
         page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
 
         page.goto(url)

@@ -14,6 +14,7 @@ from realsim_core.cli import main
 from realsim_core.compare import CompareSettings
 from realsim_core.report import UploadError, build_document, render_html, score_upload
 from realsim_core.report.app_data import distance_table, inside_noise
+from realsim_core.report.export import _table_html
 from realsim_core.report.headlines import headlines
 from realsim_core.store import Store
 
@@ -47,7 +48,9 @@ def test_report_html_escapes_names_and_is_self_contained(data: Path) -> None:
     doc = build_document(store)
     assert doc.runs == [SIM_RUN] and 3 <= len(doc.headlines) <= 5 and doc.figures
     html = render_html(doc)
-    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html  # runs table, escaped
+    assert "<img src=x" not in html  # neither the stored payload dialogue nor the run name leak as markup
+    cell = _table_html(pd.DataFrame({"run": ["<img src=x onerror=alert(1)>"], "n": [1]}))
+    assert "<img" not in cell and "&lt;img src=x onerror=alert(1)&gt;" in cell
     assert "<script src" not in html and "Plotly.newPlot" in html
     table = distance_table(store)
     assert "noise floor (real vs real)" in table.display.index

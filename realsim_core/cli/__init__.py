@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "annotate",
     "compare",
     "report",
+    "demo",
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -40,6 +41,22 @@ def local_model_path() -> Path:
     return found[0]
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to stop the server when the process that started it dies.
+
+    The server runs in its own session (Ctrl-C in a terminal reaches realsim,
+    which stops it cleanly); this covers a realsim killed with SIGKILL, which
+    would otherwise leave the model server running.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -59,7 +76,6 @@ class LocalServer:
         port: int | None = None,
         n_ctx: int = 8192,
         n_threads: int | None = None,
-        parallel: int = 1,
         model_path: Path | None = None,
         startup_timeout: float = 120.0,
         log_path: Path | None = None,
@@ -70,7 +86,6 @@ class LocalServer:
         # llama.cpp's worker threads spin-wait, and on an oversubscribed
         # 2-core machine 2 threads ran ~10x slower than 1 (measured).
         self.n_threads = n_threads or max(1, (os.cpu_count() or 1) - 1)
-        self.parallel = parallel
         self.model_path = model_path or local_model_path()
         self.startup_timeout = startup_timeout
         self.log_path = log_path
@@ -102,7 +117,9 @@ class LocalServer:
             "--verbose", "False",
         ]
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent
+        )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

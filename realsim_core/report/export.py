@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +55,9 @@ def figure_bytes(fig: go.Figure, fmt: str, width: int = 1200, height: int | None
         raise ValueError(f"unknown image format {fmt!r}; valid: {', '.join(FORMATS)}")
     os.environ["BROWSER_PATH"] = chromium_path()
     try:
-        return fig.to_image(format=fmt, width=width, height=height or fig.layout.height or 600, scale=1)
+        with warnings.catch_warnings():  # plotly warns that its own kaleido options are ignored by the server
+            warnings.simplefilter("ignore", UserWarning)
+            return fig.to_image(format=fmt, width=width, height=height or fig.layout.height or 600, scale=1)
     except Exception as exc:  # kaleido raises several unrelated types; name the cause once
         raise ExportError(f"could not render the figure as {fmt} with {os.environ['BROWSER_PATH']}: {exc}") from exc
 
