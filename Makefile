@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python benchmarks/annotate.py
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/simulate.py
+	$(BIN)/python benchmarks/app.py
 
 lint: setup
 	$(BIN)/ruff check realsim_core tests

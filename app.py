@@ -37,7 +37,9 @@ st.set_page_config(page_title="realsim", page_icon=":material/compare_arrows:",
 page = st.navigation(PAGES)
 
 with st.sidebar:
-    st.toggle("Meeting mode", key=ui.MEETING_KEY,
+    # The widget has its own key; the mode lives in a plain session key so it survives page switches.
+    st.toggle("Meeting mode", value=meeting, key="meeting_toggle",
+              on_change=lambda: st.session_state.update({ui.MEETING_KEY: st.session_state["meeting_toggle"]}),
               help="Wide layout, large fonts and one figure per screen, each with its how-to-read caption.")
     st.caption(f"Data: `{ui.data_dir()}`")
 

@@ -15,15 +15,9 @@ if not chosen:
     st.stop()
 large = ui.meeting_mode()
 
-specs = []
-for dim in app_data.CATEGORICAL:
-    shares = ui.load("label_shares", chosen, dim)
-    if not shares.empty:
-        specs.append(("share", dim, shares))
-for name in app_data.SCALARS:
-    values = ui.load("scalar_values", chosen, name)
-    if not values.empty:
-        specs.append(("scalar", name, values))
+all_shares, all_values = ui.load("dimension_tables", chosen)
+specs = [("share", dim, frame) for dim, frame in all_shares.items() if not frame.empty]
+specs += [("scalar", name, frame) for name, frame in all_values.items() if not frame.empty]
 if not specs:
     st.warning("The chosen runs have no stored annotations for any dimension.")
     st.stop()

@@ -112,3 +112,16 @@ def test_upload_page_states_limit_and_refuses_empty_submit(app: AppTest) -> None
     app.text_input(key="upload_name").input("nothing-uploaded")
     app.button[0].click().run()  # the form's submit button
     assert [e.value for e in app.error] == ["Choose a file to upload first."]
+
+
+def test_meeting_mode_shows_one_figure_per_screen_with_caption(app: AppTest) -> None:
+    app.run()
+    app.toggle[0].set_value(True).run()  # the sidebar toggle of the shared frame in app.py
+    assert app.session_state["meeting_mode"] is True
+    app.switch_page("pages/dimensions.py").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1
+    assert any("how" in c.value.lower() or "bar" in c.value.lower() for c in app.caption)
+    slider = app.select_slider(key="dim_figure")
+    slider.set_value(slider.options[-1]).run()
+    assert len(app.get("plotly_chart")) == 1 and not app.exception

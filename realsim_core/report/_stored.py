@@ -45,9 +45,21 @@ def fingerprints(specs: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {dim: AnnotatorSpec(**spec).fingerprint() for dim, spec in specs.items()}
 
 
+NUMERIC = {"value", "ci_low", "ci_high", "noise_floor", "noise_ci_low", "noise_ci_high", "p_value", "r",
+           "run_value", "against_value", "distance", "run_share", "against_share", "difference_pts"}
+
+
 def stacked(store: Store, table_name: str, against: str = AGAINST) -> pd.DataFrame:
-    """One stored table stacked over every run compared with ``against``."""
-    return load_table(store, table_name, against)
+    """One stored table stacked over every run compared with ``against``.
+
+    JSON stores NaN as null, which comes back as None in an object column;
+    numeric columns are restored to floats (NaN) so arithmetic never meets None.
+    """
+    frame = load_table(store, table_name, against)
+    numeric = [c for c in frame.columns if c in NUMERIC or str(c).startswith(("mean_", "share_"))]
+    for column in numeric:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
 
 
 def cached_values(store: Store, run: str, specs: dict[str, dict[str, Any]]) -> pd.DataFrame:

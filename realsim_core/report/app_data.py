@@ -21,7 +21,7 @@ from realsim_core.store import Store
 
 __all__ = [
     "CATEGORICAL", "SCALARS", "DistanceTable", "descriptive_table", "distance_table", "domain_matrix",
-    "domains", "inside_noise", "label_shares", "missing_labels", "overview", "pearson_matrix", "pearson_table",
+    "dimension_tables", "domains", "inside_noise", "label_shares", "missing_labels", "overview", "pearson_matrix", "pearson_table",
     "provenance", "runs_table", "scalar_values", "scenarios", "settings_summary", "transcripts",
 ]
 
@@ -162,16 +162,35 @@ def provenance(store: Store) -> pd.DataFrame:
                                        "realsim", "commit"])
 
 
-def label_shares(store: Store, runs: list[str], dimension: str, b: int = 200, seed: int = 0) -> pd.DataFrame:
+def _frames_for(store: Store, runs: list[str], frames: dict[str, Any] | None) -> dict[str, Any]:
+    """Frames of real and ``runs`` (reusing ``frames`` when given: reading a run is the costly part)."""
+    out = {} if frames is None else frames
+    for run in [AGAINST, *[r for r in runs if r != AGAINST]]:
+        if run not in out:
+            out[run] = run_frames(store, run)
+    return out
+
+
+def dimension_tables(store: Store, runs: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Label shares of every categorical dimension and values of every surface measure, reading each run once."""
+    frames = _frames_for(store, runs, None)
+    shares = {dim: label_shares(store, runs, dim, frames=frames) for dim in CATEGORICAL}
+    values = {name: scalar_values(store, runs, name, frames=frames) for name in SCALARS}
+    return shares, values
+
+
+def label_shares(store: Store, runs: list[str], dimension: str, b: int = 200, seed: int = 0,
+                 frames: dict[str, Any] | None = None) -> pd.DataFrame:
     """Share of each label for real and each run, with 95% bootstrap CIs (dialogues resampled)."""
     if dimension not in CATEGORICAL:
         raise ValueError(f"unknown categorical dimension {dimension!r}; valid: {', '.join(CATEGORICAL)}")
     rows = []
+    loaded = _frames_for(store, runs, frames)
     for run in [AGAINST, *[r for r in runs if r != AGAINST]]:
-        frames = run_frames(store, run)
-        if frames is None or dimension not in frames.categorical:
+        run_data = loaded[run]
+        if run_data is None or dimension not in run_data.categorical:
             continue
-        cat = frames.categorical[dimension]
+        cat = run_data.categorical[dimension]
         counts = cat.counts
         if counts.sum() == 0:
             continue
@@ -189,16 +208,17 @@ def label_shares(store: Store, runs: list[str], dimension: str, b: int = 200, se
     return frame[frame["label"].isin(used[used > 0].index)].reset_index(drop=True)
 
 
-def scalar_values(store: Store, runs: list[str], name: str) -> pd.DataFrame:
+def scalar_values(store: Store, runs: list[str], name: str, frames: dict[str, Any] | None = None) -> pd.DataFrame:
     """Per-dialogue values of one surface measure (words, turns, errors, fk_grade, mtld) per run."""
     if name not in SCALARS:
         raise ValueError(f"unknown measure {name!r}; valid: {', '.join(SCALARS)}")
     parts = []
+    loaded = _frames_for(store, runs, frames)
     for run in [AGAINST, *[r for r in runs if r != AGAINST]]:
-        frames = run_frames(store, run)
-        if frames is None or name not in frames.scalars:
+        run_data = loaded[run]
+        if run_data is None or name not in run_data.scalars:
             continue
-        parts.append(pd.DataFrame({"run": run, "value": frames.scalars[name][0]}))
+        parts.append(pd.DataFrame({"run": run, "value": run_data.scalars[name][0]}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["run", "value"])
 
 

@@ -66,14 +66,9 @@ def build_document(store: Store, runs: list[str] | None = None, large: bool = Fa
         if chosen else pd.DataFrame(),
     }
     figures: list[FigureSpec] = []
-    for dim in app_data.CATEGORICAL:
-        shares = app_data.label_shares(store, chosen, dim)
-        if not shares.empty:
-            figures.append(label_share_figure(shares, dim, large))
-    for name in app_data.SCALARS:
-        values = app_data.scalar_values(store, chosen, name)
-        if not values.empty:
-            figures.append(scalar_figure(values, name, large))
+    all_shares, all_values = app_data.dimension_tables(store, chosen)
+    figures += [label_share_figure(f, dim, large) for dim, f in all_shares.items() if not f.empty]
+    figures += [scalar_figure(f, name, large) for name, f in all_values.items() if not f.empty]
     knowledge = app_data.domain_matrix(store, "knowledge")
     if not knowledge.empty:
         cols = [c for c in knowledge.columns if c in chosen]
