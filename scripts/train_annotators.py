@@ -26,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     from realsim_core.annotate.offline.model import MODEL_FILES, MODELS_DIR, load_model
     from realsim_core.annotate.offline.reference import default_labels_path, default_source_dir, load_reference
     from realsim_core.annotate.offline.report import render_report
-    from realsim_core.annotate.offline.training import C_VALUES, fit_model, sentence_dataset, turn_dataset
+    from realsim_core.annotate.offline.training import (
+        C_VALUES,
+        DENSE_WEIGHTS,
+        fit_model,
+        sentence_dataset,
+        turn_dataset,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=default_labels_path())
@@ -43,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
 
     intent_data, feedback_data, _, _ = turn_dataset(refs)
     models = {
-        "intent": fit_model(intent_data, C_VALUES["intent"]),
-        "feedback": fit_model(feedback_data, C_VALUES["feedback"]),
-        "identity": fit_model(sentence_dataset(refs), C_VALUES["identity"]),
+        "intent": fit_model(intent_data, "intent"),
+        "feedback": fit_model(feedback_data, "feedback"),
+        "identity": fit_model(sentence_dataset(refs), "identity"),
     }
     for name, model in models.items():
         model.save(args.models_dir / MODEL_FILES[name])
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         fit = None
     args.docs.parent.mkdir(parents=True, exist_ok=True)
-    args.docs.write_text(render_report(cv, fit, C_VALUES), encoding="utf-8")
+    args.docs.write_text(render_report(cv, fit, C_VALUES, DENSE_WEIGHTS), encoding="utf-8")
     took = time.perf_counter() - started
     print(f"intent micro-F1 {cv['intent']['micro']['f1']:.3f} (P {cv['intent']['micro']['precision']:.3f} "
           f"R {cv['intent']['micro']['recall']:.3f}); no_feedback F1 {cv['feedback']['tags']['no_feedback']['f1']:.3f}; "

@@ -43,9 +43,12 @@ INVENTED = [
 def test_shipped_models_are_numeric_files() -> None:
     for name, filename in MODEL_FILES.items():
         path = MODELS_DIR / filename
-        assert path.exists() and path.stat().st_size < 200_000, path
+        assert path.exists() and path.stat().st_size < 2_000_000, path
         model = read_model(path)  # refuses pickles
         assert model.coef.shape == (len(model.tags), model.mean.shape[0]) and np.isfinite(model.coef).all()
+        assert model.hashed_coef.shape[0] == len(model.tags) and np.isfinite(model.hashed_coef.data).all()
+        with np.load(path, allow_pickle=False) as data:  # numbers and tag names only: no vocabulary
+            assert all(data[k].dtype.kind in "fiu" for k in data.files if k != "tags")
         assert set(model.tags) <= set(INTENT_TAGS) | set(ALL_FEEDBACK_TAGS) | set(IDENTITY_CATEGORIES) | {"none"}
 
 
@@ -120,7 +123,7 @@ def test_shipped_model_fits_reference_labels(source_dir: Path) -> None:
                                [[c for c, q in d.items() if q] for d in identity])
     assert scores["turns"] == 1543
     # Floors a little under the fit measured at training time (docs/annotators.md).
-    assert scores["intent"]["micro"]["f1"] >= 0.72
-    assert scores["feedback"]["tags"]["no_feedback"]["f1"] >= 0.85
-    assert scores["feedback"]["tags"]["regeneration_request"]["f1"] >= 0.62
+    assert scores["intent"]["micro"]["f1"] >= 0.88
+    assert scores["feedback"]["tags"]["no_feedback"]["f1"] >= 0.95
+    assert scores["feedback"]["tags"]["regeneration_request"]["f1"] >= 0.93
     assert scores["identity"]["micro"]["f1"] >= 0.70

@@ -25,6 +25,10 @@ from realsim_core.store._locking import file_lock
 from realsim_core.store._schema import DDL, SCHEMA_VERSION
 
 _BATCH = 500
+# DuckDB sizes its buffers from the machine's RAM (80% by default), so one big
+# ingest could take gigabytes; a fixed cap keeps uploads bounded (DuckDB spills
+# to disk past it) and leaves room for the dashboard and the models.
+_CONNECTION_CONFIG = {"memory_limit": os.environ.get("REALSIM_DUCKDB_MEMORY", "1GB")}
 
 
 class RunExistsError(ValueError):
@@ -67,7 +71,7 @@ class Store:
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction under the exclusive lock; rolled back on any error."""
         with file_lock(self._lock_path, exclusive=True):
-            con = duckdb.connect(str(self.path))
+            con = duckdb.connect(str(self.path), config=_CONNECTION_CONFIG)
             try:
                 for statement in DDL:
                     con.execute(statement)
@@ -92,7 +96,7 @@ class Store:
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection under the shared lock."""
         with file_lock(self._lock_path, exclusive=False):
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = duckdb.connect(str(self.path), read_only=True, config=_CONNECTION_CONFIG)
             try:
                 yield con
             finally:

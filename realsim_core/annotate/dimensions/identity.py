@@ -3,7 +3,7 @@
 Card — measures: verbatim quotes of the user's own words per category
 (demographic, physical, relationships, preferences, past, future, worldview;
 empty lists when none). Unit: dialogue. Backends: ``local`` (default; each
-first-person sentence scored by a MiniLM + cue logistic regression, the
+first-person sentence scored by a hashed n-gram + cue logistic regression, the
 sentence itself is the quote) and ``llm`` (clause-level quotes). Reference:
 realsim paper §2 and the annotation guide. Limits: the offline quotes are
 whole sentences, not clauses; compare category shares, not quote texts.

@@ -2,7 +2,7 @@
 
 Card — measures: per user turn, the union of the intent tags of its requests
 (9 tags; ``[]`` when the turn holds no request, e.g. "ok thanks" or an empty
-message). Unit: turn. Backends: ``local`` (default; MiniLM + cue-word logistic
+message). Unit: turn. Backends: ``local`` (default; MiniLM + hashed n-gram + cue-word logistic
 regression fitted on the reference labels, see docs/annotators.md) and ``llm``.
 Reference: realsim paper §2 and the annotation guide.
 """

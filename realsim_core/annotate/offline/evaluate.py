@@ -17,7 +17,6 @@ from realsim_core.annotate.offline.decode import ALL_FEEDBACK_TAGS, IDENTITY_CAT
 from realsim_core.annotate.offline.metrics import Score, pair_scores
 from realsim_core.annotate.offline.reference import Labelled
 from realsim_core.annotate.offline.training import (
-    C_VALUES,
     cv_identity_presence,
     cv_turn_predictions,
     sentence_dataset,
@@ -81,13 +80,13 @@ def cross_validate(refs: Sequence[Labelled]) -> dict[str, Any]:
     intent_data, feedback_data, texts, positions = turn_dataset(refs)
     all_rows = np.arange(len(texts))
     later_rows = np.array([i for i, p in enumerate(positions) if p > 0])
-    intent_flat = cv_turn_predictions(intent_data, C_VALUES["intent"], "intent", texts, positions, all_rows)
-    later_pred = cv_turn_predictions(feedback_data, C_VALUES["feedback"], "feedback", texts, positions, later_rows)
+    intent_flat = cv_turn_predictions(intent_data, "intent", texts, positions, all_rows)
+    later_pred = cv_turn_predictions(feedback_data, "feedback", texts, positions, later_rows)
     feedback_flat: list[list[str]] = [["no_feedback"] for _ in texts]
     for row, tags in zip(later_rows, later_pred):
         feedback_flat[row] = tags
     sentences = sentence_dataset(refs)
-    presence = cv_identity_presence(sentences, C_VALUES["identity"], len(refs))
+    presence = cv_identity_presence(sentences, len(refs))
     present = [[c for c, flag in zip(IDENTITY_CATEGORIES, row) if flag] for row in presence]
     scores = score_annotations(refs, _per_dialogue(intent_flat, refs), _per_dialogue(feedback_flat, refs), present)
     reachable = sum(

@@ -1,27 +1,29 @@
 """Feature matrices for the offline classifiers.
 
-Turn features (intent, feedback): MiniLM embedding of the user message, its
-cosine similarity to the previous user turn (a repeated, slightly edited
-request signals regeneration), word overlap with the opening of the previous
-reply, position, length and the hand-written cue groups of :mod:`.text`.
-An embedding of the previous reply was tried and dropped: it did not improve
-grouped-CV scores and doubled the encoding time.
-Sentence features (identity): MiniLM embedding of the sentence plus the
-first-person cue groups.
-
-Embeddings go through a per-process memo keyed by text so intent and feedback,
-run one after the other on the same dialogues, encode each text only once.
+Every model sees a dense block and a hashed block. Dense turn features
+(intent, feedback): MiniLM embedding of the user message, its cosine
+similarity to the previous user turn (a repeated, slightly edited request
+signals regeneration), word overlap with the opening of the previous reply,
+position, length and the hand-written cue groups of :mod:`.text`. Hashed
+block: word 1–2-grams of the message (feedback also of the previous user
+message, in a separate bucket space) hashed into fixed buckets, so the
+shipped weights are numbers over bucket indices and no vocabulary is stored.
+Identity sentences: hashed n-grams of the sentence plus length and cue
+groups; no sentence embedding (grouped CV showed it did not help, and it was
+a second MiniLM pass over the corpus).
+Embeddings come from :func:`realsim_core.embeddings.encode`, whose
+per-process cache means intent and feedback encode each turn once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from realsim_core.annotate.offline.text import (
     IDENTITY_CUES,
@@ -34,8 +36,9 @@ from realsim_core.annotate.offline.text import (
 
 DIM = 384
 _WORD = re.compile(r"[a-z0-9']+")
-_MEMO_LIMIT = 60_000
-_memo: OrderedDict[str, np.ndarray] = OrderedDict()
+# Hashed bucket counts: the current message, and (feedback) the previous user message.
+TEXT_BUCKETS = 2**16
+PREV_BUCKETS = 2**14
 
 TURN_SCALAR_NAMES = (
     "is_first", "log_position", "log_words", "log_chars", "n_questions", "is_empty",
@@ -45,25 +48,31 @@ SENTENCE_SCALAR_NAMES = ("log_words", "turn_is_first", "has_question")
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """MiniLM embeddings with a per-process memo; empty text → zero vector."""
+    """MiniLM embeddings (cached per process); empty text → zero vector."""
     from realsim_core.embeddings import encode
 
-    keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in texts]
-    missing = {k: t for k, t in zip(keys, texts) if t.strip() and k not in _memo}
-    if missing:
-        vectors = encode(list(missing.values()))
-        for key, vector in zip(missing, vectors):
-            _memo[key] = vector
-        while len(_memo) > _MEMO_LIMIT:
-            _memo.popitem(last=False)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    for i, (key, text) in enumerate(zip(keys, texts)):
-        if text.strip():
-            vector = _memo.get(key)
-            if vector is None:  # evicted inside this very call (huge batch): encode directly
-                vector = encode([text])[0]
-            out[i] = vector
+    rows = [i for i, t in enumerate(texts) if t.strip()]
+    if rows:
+        out[rows] = encode([texts[i] for i in rows])
     return out
+
+
+def hashed_ngrams(texts: Sequence[str], buckets: int) -> sp.csr_matrix:
+    """Binary, L2-normalised word 1–2-grams (and ? / ! marks) hashed into ``buckets`` columns."""
+    vectorizer = HashingVectorizer(
+        ngram_range=(1, 2), n_features=buckets, alternate_sign=False, norm="l2", binary=True,
+        lowercase=True, token_pattern=r"(?u)\b\w+\b|[?!]",
+    )
+    return vectorizer.transform([t[:USER_CHARS] for t in texts]).tocsr().astype(np.float32)
+
+
+def turn_hashed(turns: Sequence[Turn], with_previous: bool) -> sp.csr_matrix:
+    """Hashed block of the turn rows: the message, and optionally the previous user message."""
+    blocks = [hashed_ngrams([t.text for t in turns], TEXT_BUCKETS)]
+    if with_previous:
+        blocks.append(hashed_ngrams([t.previous_user for t in turns], PREV_BUCKETS))
+    return sp.hstack(blocks, format="csr")
 
 
 def _log1(x: float) -> float:
@@ -104,13 +113,17 @@ def turn_features(turns: Sequence[Turn]) -> np.ndarray:
 
 
 def sentence_features(sentences: Sequence[str], turn_indices: Sequence[int]) -> np.ndarray:
-    """(n_sentences, 384 + scalars + identity cues) float32 matrix."""
-    width = DIM + len(SENTENCE_SCALAR_NAMES) + len(IDENTITY_CUES)
+    """(n_sentences, scalars + identity cues) float32 matrix (dense block of identity)."""
+    width = len(SENTENCE_SCALAR_NAMES) + len(IDENTITY_CUES)
     if not sentences:
         return np.zeros((0, width), dtype=np.float32)
-    vectors = embed([s[:USER_CHARS] for s in sentences])
     scalars = [
         [_log1(len(s.split())), 1.0 if k == 0 else 0.0, 1.0 if "?" in s else 0.0] + cue_vector(s, IDENTITY_CUES)
         for s, k in zip(sentences, turn_indices)
     ]
-    return np.hstack([vectors, np.asarray(scalars, dtype=np.float32)]).astype(np.float32)
+    return np.asarray(scalars, dtype=np.float32)
+
+
+def sentence_hashed(sentences: Sequence[str]) -> sp.csr_matrix:
+    """Hashed block of identity sentences."""
+    return hashed_ngrams(sentences, TEXT_BUCKETS)

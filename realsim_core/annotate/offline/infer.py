@@ -1,8 +1,9 @@
 """Offline inference for intent, feedback and identity over batches of dialogues.
 
-Each function encodes all turns (or candidate sentences) of the batch in one
-MiniLM call, scores them with the shipped linear model and decodes with the
-guide's rules, so a corpus of ~1,000 dialogues takes seconds, not minutes.
+Intent and feedback encode all turns of the batch in one MiniLM call (the
+embedding cache makes the second of them free) and identity needs no
+encoding; each scores its rows with the shipped linear model and decodes with
+the guide's rules, so MiniLM over the user turns is the only real cost.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from realsim_core.annotate.offline.decode import decode_feedback, decode_identity, decode_intent, empty_identity
-from realsim_core.annotate.offline.features import sentence_features, turn_features
+from realsim_core.annotate.offline.features import sentence_features, sentence_hashed, turn_features, turn_hashed
 from realsim_core.annotate.offline.model import load_model
 from realsim_core.annotate.offline.text import FIRST_PERSON, Turn, dialogue_turns, split_sentences
 from realsim_core.schema import Dialogue
@@ -43,7 +44,8 @@ def intent_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
     turns, counts = _batch_turns(dialogues)
     if not turns:
         return [[] for _ in dialogues]
-    tags = decode_intent(model.proba(turn_features(turns)), model.thresholds, [t.text for t in turns])
+    proba = model.proba(turn_features(turns), turn_hashed(turns, with_previous=False))
+    tags = decode_intent(proba, model.thresholds, [t.text for t in turns])
     return _split(tags, counts)
 
 
@@ -53,7 +55,8 @@ def feedback_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
     turns, counts = _batch_turns(dialogues)
     if not turns:
         return [[] for _ in dialogues]
-    tags = decode_feedback(model.proba(turn_features(turns)), model.thresholds, [t.index for t in turns])
+    proba = model.proba(turn_features(turns), turn_hashed(turns, with_previous=True))
+    tags = decode_feedback(proba, model.thresholds, [t.index for t in turns])
     return _split(tags, counts)
 
 
@@ -79,7 +82,8 @@ def identity_for(dialogues: Sequence[Dialogue]) -> list[dict[str, list[str]]]:
     flat = [pair for pairs in per_dialogue for pair in pairs]
     if not flat:
         return [empty_identity() for _ in dialogues]
-    proba = model.proba(sentence_features([c[0] for c in flat], [c[1] for c in flat]))
+    sentences = [c[0] for c in flat]
+    proba = model.proba(sentence_features(sentences, [c[1] for c in flat]), sentence_hashed(sentences))
     out, start = [], 0
     for pairs in per_dialogue:
         rows = proba[start : start + len(pairs)]

@@ -1,9 +1,10 @@
 """Shipped linear multi-label models: load, score, save.
 
-A model is one ``.npz`` of plain numeric arrays (standardisation, one
-logistic-regression weight row per tag, per-tag decision thresholds) plus the
-tag names; no pickles and no text from the corpus. Loaded models are cached
-per process.
+A model is one ``.npz`` of plain numeric arrays (standardisation of the dense
+features, one logistic-regression weight row per tag over the dense block and
+over the hashed n-gram buckets — the latter stored sparse —, per-tag decision
+thresholds) plus the tag names; no pickles, no vocabulary and no text from the
+corpus. Loaded models are cached per process.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILES = {"intent": "intent.npz", "feedback": "feedback.npz", "identity": "identity.npz"}
@@ -27,31 +29,41 @@ class ModelMissingError(RuntimeError):
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Standardise, then one sigmoid per tag; ``thresholds`` turn scores into tags."""
+    """Standardise the dense block (times ``dense_weight``), add the hashed block,
+    one sigmoid per tag; ``thresholds`` turn scores into tags."""
 
     tags: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
-    coef: np.ndarray  # (n_tags, n_features)
+    coef: np.ndarray  # (n_tags, n_dense)
+    hashed_coef: sp.csr_matrix  # (n_tags, n_buckets)
     intercept: np.ndarray  # (n_tags,)
     thresholds: np.ndarray  # (n_tags,)
+    dense_weight: float = 1.0
 
-    def proba(self, features: np.ndarray) -> np.ndarray:
+    def proba(self, dense: np.ndarray, hashed: sp.spmatrix) -> np.ndarray:
         """(n, n_tags) probabilities."""
-        if features.shape[1] != self.coef.shape[1]:
+        if dense.shape[1] != self.coef.shape[1] or hashed.shape[1] != self.hashed_coef.shape[1]:
             raise ValueError(
-                f"feature width {features.shape[1]} does not match the model's {self.coef.shape[1]}; "
-                "retrain with `make train-annotators`"
+                f"feature widths {dense.shape[1]}+{hashed.shape[1]} do not match the model's "
+                f"{self.coef.shape[1]}+{self.hashed_coef.shape[1]}; retrain with `make train-annotators`"
             )
-        z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = (((dense - self.mean) / self.scale) * self.dense_weight) @ self.coef.T
+        z = z + np.asarray((hashed @ self.hashed_coef.T).todense()) + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def save(self, path: Path) -> None:
         """Write a byte-reproducible ``.npz`` (fixed zip timestamps), readable by ``np.load``."""
+        hashed = sp.csr_matrix(self.hashed_coef, dtype=np.float32)
+        hashed.eliminate_zeros()
         arrays = {
             "tags": np.array(self.tags, dtype="U64"), "mean": self.mean.astype(np.float32),
             "scale": self.scale.astype(np.float32), "coef": self.coef.astype(np.float32),
+            "hashed_data": hashed.data.astype(np.float32), "hashed_indices": hashed.indices.astype(np.int32),
+            "hashed_indptr": hashed.indptr.astype(np.int32),
+            "hashed_shape": np.asarray(hashed.shape, dtype=np.int64),
             "intercept": self.intercept.astype(np.float32), "thresholds": self.thresholds.astype(np.float32),
+            "dense_weight": np.asarray([self.dense_weight], dtype=np.float32),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -68,9 +80,16 @@ def read_model(path: Path) -> LinearModel:
     if not path.exists():
         raise ModelMissingError(f"offline model {path} is missing; run `make train-annotators`")
     with np.load(path, allow_pickle=False) as data:
+        if "hashed_data" not in data:
+            raise ModelMissingError(f"offline model {path} has an old format; run `make train-annotators`")
+        hashed = sp.csr_matrix(
+            (data["hashed_data"], data["hashed_indices"], data["hashed_indptr"]),
+            shape=tuple(int(n) for n in data["hashed_shape"]),
+        )
         return LinearModel(
             tags=tuple(str(t) for t in data["tags"]), mean=data["mean"], scale=data["scale"],
-            coef=data["coef"], intercept=data["intercept"], thresholds=data["thresholds"],
+            coef=data["coef"], hashed_coef=hashed, intercept=data["intercept"], thresholds=data["thresholds"],
+            dense_weight=float(data["dense_weight"][0]),
         )
 
 

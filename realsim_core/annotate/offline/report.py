@@ -35,7 +35,9 @@ def _summary(scores: dict[str, Any]) -> list[str]:
     ]
 
 
-def render_report(cv: dict[str, Any], fit: dict[str, Any] | None, c_values: dict[str, float]) -> str:
+def render_report(
+    cv: dict[str, Any], fit: dict[str, Any] | None, c_values: dict[str, float], dense_weights: dict[str, float]
+) -> str:
     """The whole markdown page (generated; edit the renderer, not the page)."""
     lines = [
         "# Offline annotators: method and quality",
@@ -47,27 +49,31 @@ def render_report(cv: dict[str, Any], fit: dict[str, Any] | None, c_values: dict
         f"({cv['dialogues']} real dialogues, {cv['turns']} user turns);",
         "knowledge is rule-based. Nothing from the corpus is shipped: the models in",
         "`realsim_core/annotate/offline/models/` hold standardisation statistics, logistic-regression weights",
-        "and thresholds over numeric features only.",
+        "over numeric features and over hashed n-gram bucket indices (no vocabulary), and thresholds.",
         "",
         "## Method",
         "- **Features of a user turn**: MiniLM (all-MiniLM-L6-v2) embedding of the message (first 1,000 characters);",
         "  its cosine similarity to the previous user message; word overlap with the opening (400 characters) of",
         "  the assistant reply before it; position, length, question marks, exact repeat;",
-        "  20 hand-written cue groups taken from the guide's definitions (`offline/text.py`).",
+        "  20 hand-written cue groups taken from the guide's definitions (`offline/text.py`); plus word 1–2-grams",
+        "  of the message hashed into 65,536 buckets (feedback also those of the previous user message, 16,384",
+        "  buckets), binary and L2-normalised.",
         "- **Intent**: one logistic regression per tag plus a 'no request' pseudo-tag. Decoding: an empty message",
         "  or a 'no request' score over its threshold gives `[]`; otherwise every tag over its threshold, and at",
         "  least the most likely tag.",
         "- **Feedback**: turn 1 is always `no_feedback` (rule). Later turns: one logistic regression per reaction",
         "  tag; tags over threshold are returned, none over threshold gives `no_feedback` (so it never combines).",
         "- **Identity**: the user's sentences (split at . ! ? and line breaks) that contain a first-person word",
-        "  are the candidates; each gets a MiniLM embedding plus cue groups (age/occupation, body, family,",
-        "  likes, past, plans, beliefs) and one logistic regression per category. A sentence over a category's",
+        "  are the candidates; each gets hashed word 1–2-grams plus length and cue groups (age/occupation, body,",
+        "  family, likes, past, plans, beliefs) and one logistic regression per category (no sentence embedding:",
+        "  it did not help in grouped CV and cost a second MiniLM pass). A sentence over a category's",
         "  threshold is quoted verbatim (at most 5 per category).",
         "- **Knowledge** (rules, `offline/knowledge.py`): information questions and requests → \"the user does",
         "  not know about …\"; first-person claims and corrections → \"the user knows that …\" (pronouns moved to",
         "  the third person); acronyms, identifiers and proper names used outside a question → \"the user knows",
         "  about …\". At most three of each kind per turn. Not scored: there are no reference knowledge labels.",
-        f"- **Fitting**: standardised L2 logistic regression (lbfgs), C = {c_values}. Per-tag thresholds maximise",
+        f"- **Fitting**: L2 logistic regression (liblinear, seed 0) over [standardised dense features × weight,",
+        f"  hashed buckets], C = {c_values}, dense weight = {dense_weights}. Per-tag thresholds maximise",
         "  the decoded micro-F1 (intent: 9 tags; feedback: 7 tags incl. no_feedback; identity: category presence",
         "  per dialogue) on out-of-fold scores (3-fold GroupKFold by dialogue) of the training data, by coordinate",
         "  ascent from the per-tag F1 optima.",

@@ -1,10 +1,12 @@
 """Fit and cross-validate the offline intent, feedback and identity models.
 
-Method: per tag, a standardised L2 logistic regression (one-vs-rest). Decision
+Method: per tag, an L2 logistic regression (one-vs-rest, liblinear) over the
+standardised dense features (scaled down by a fixed weight so they do not
+swamp the sparse block) and the hashed n-gram buckets. Decision
 thresholds are tuned per tag for F1 on out-of-fold scores of the training
 data (inner GroupKFold), so the thresholds never see the fold they are scored
 on. Quality is measured by an outer GroupKFold by dialogue with a fixed seed;
-every fit is deterministic (lbfgs, fixed folds).
+every fit is deterministic (liblinear with a fixed seed, fixed folds).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -24,7 +27,12 @@ from realsim_core.annotate.offline.decode import (
     decode_feedback,
     decode_intent,
 )
-from realsim_core.annotate.offline.features import sentence_features, turn_features
+from realsim_core.annotate.offline.features import (
+    sentence_features,
+    sentence_hashed,
+    turn_features,
+    turn_hashed,
+)
 from realsim_core.annotate.offline.infer import candidate_sentences
 from realsim_core.annotate.offline.model import LinearModel
 from realsim_core.annotate.offline.reference import Labelled
@@ -33,16 +41,19 @@ from realsim_core.annotate.offline.text import dialogue_turns
 SEED = 0
 OUTER_FOLDS = 5
 INNER_FOLDS = 3
-# Inverse L2 strength per model (chosen once by grouped CV over {0.003, 0.01, 0.03, 0.1}).
-C_VALUES = {"intent": 0.01, "feedback": 0.01, "identity": 0.03}
+# Inverse L2 strength and weight of the standardised dense block per model, chosen
+# once by grouped CV (C over {1, 3, 10}; weight over {0.02, 0.03, 0.05, 0.1, 0.3}).
+C_VALUES = {"intent": 3.0, "feedback": 3.0, "identity": 3.0}
+DENSE_WEIGHTS = {"intent": 0.05, "feedback": 0.05, "identity": 0.1}
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
 
 @dataclass
 class Dataset:
-    """Features, 0/1 targets and the dialogue index of every row."""
+    """Dense and hashed features, 0/1 targets and the dialogue index of every row."""
 
     X: np.ndarray
+    H: sp.csr_matrix
     Y: np.ndarray
     groups: np.ndarray
     tags: tuple[str, ...]
@@ -51,7 +62,7 @@ class Dataset:
 
     def subset(self, rows: np.ndarray) -> Dataset:
         texts = tuple(self.texts[i] for i in rows) if self.texts else ()
-        return Dataset(self.X[rows], self.Y[rows], self.groups[rows], self.tags, self.kind, texts)
+        return Dataset(self.X[rows], self.H[rows], self.Y[rows], self.groups[rows], self.tags, self.kind, texts)
 
 
 def turn_dataset(refs: Sequence[Labelled]) -> tuple[Dataset, Dataset, list[str], list[int]]:
@@ -64,14 +75,16 @@ def turn_dataset(refs: Sequence[Labelled]) -> tuple[Dataset, Dataset, list[str],
         intents.extend(ref.intent)
         feedbacks.extend(ref.feedback)
     X = turn_features(turns)
+    H_intent, H_feedback = turn_hashed(turns, with_previous=False), turn_hashed(turns, with_previous=True)
     groups_arr = np.asarray(groups)
     y_intent = np.array([[1 if (t == NO_INTENT and not tags) or t in tags else 0 for t in INTENT_MODEL_TAGS]
                          for tags in intents], dtype=np.int8)
     y_feedback = np.array([[1 if t in tags else 0 for t in FEEDBACK_TAGS] for tags in feedbacks], dtype=np.int8)
     later = np.array([t.index > 0 for t in turns])
     texts = tuple(t.text for t in turns)
-    intent = Dataset(X, y_intent, groups_arr, INTENT_MODEL_TAGS, "intent", texts)
-    feedback = Dataset(X, y_feedback, groups_arr, FEEDBACK_TAGS, "feedback", texts).subset(np.flatnonzero(later))
+    intent = Dataset(X, H_intent, y_intent, groups_arr, INTENT_MODEL_TAGS, "intent", texts)
+    feedback = Dataset(X, H_feedback, y_feedback, groups_arr, FEEDBACK_TAGS, "feedback", texts)
+    feedback = feedback.subset(np.flatnonzero(later))
     return intent, feedback, list(texts), [t.index for t in turns]
 
 
@@ -94,8 +107,8 @@ def sentence_dataset(refs: Sequence[Labelled]) -> Dataset:
             groups.append(g)
             targets.append([int(any(k == qk and qs < end and start < qe for qk, qs, qe in spans[c]))
                             for c in IDENTITY_CATEGORIES])
-    return Dataset(sentence_features(rows, turn_idx), np.asarray(targets, dtype=np.int8), np.asarray(groups),
-                   IDENTITY_CATEGORIES, "identity")
+    return Dataset(sentence_features(rows, turn_idx), sentence_hashed(rows), np.asarray(targets, dtype=np.int8),
+                   np.asarray(groups), IDENTITY_CATEGORIES, "identity")
 
 
 def _folds(groups: np.ndarray, n_splits: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -103,28 +116,31 @@ def _folds(groups: np.ndarray, n_splits: int) -> list[tuple[np.ndarray, np.ndarr
     return list(splitter.split(np.zeros(len(groups)), groups=groups))
 
 
-def fit_linear(X: np.ndarray, Y: np.ndarray, tags: Sequence[str], C: float, thresholds: np.ndarray) -> LinearModel:
-    """One standardised logistic regression per tag column."""
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
+def fit_linear(data: Dataset, C: float, dense_weight: float, thresholds: np.ndarray) -> LinearModel:
+    """One logistic regression per tag column over [standardised dense × weight, hashed]."""
+    mean = data.X.mean(axis=0)
+    scale = data.X.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    Z = (X - mean) / scale
-    coef = np.zeros((Y.shape[1], X.shape[1]))
-    intercept = np.full(Y.shape[1], -10.0)
-    for j in range(Y.shape[1]):
-        if 0 < Y[:, j].sum() < len(Y):
-            clf = LogisticRegression(C=C, max_iter=1000).fit(Z, Y[:, j])
+    design = sp.hstack([sp.csr_matrix((data.X - mean) / scale * dense_weight), data.H], format="csr")
+    n_dense = data.X.shape[1]
+    coef = np.zeros((data.Y.shape[1], design.shape[1]))
+    intercept = np.full(data.Y.shape[1], -10.0)
+    for j in range(data.Y.shape[1]):
+        if 0 < data.Y[:, j].sum() < len(data.Y):
+            clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=SEED)
+            clf.fit(design, data.Y[:, j])
             coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
-    return LinearModel(tuple(tags), mean, scale, coef, intercept, np.asarray(thresholds, dtype=float))
+    return LinearModel(tuple(data.tags), mean, scale, coef[:, :n_dense], sp.csr_matrix(coef[:, n_dense:]),
+                       intercept, np.asarray(thresholds, dtype=float), dense_weight)
 
 
-def out_of_fold(data: Dataset, C: float, n_splits: int) -> np.ndarray:
+def out_of_fold(data: Dataset, C: float, dense_weight: float, n_splits: int) -> np.ndarray:
     """Scores of every row from a model that did not see its dialogue."""
     proba = np.zeros(data.Y.shape)
     dummy = np.full(len(data.tags), 0.5)
     for train, test in _folds(data.groups, n_splits):
-        model = fit_linear(data.X[train], data.Y[train], data.tags, C, dummy)
-        proba[test] = model.proba(data.X[test])
+        model = fit_linear(data.subset(train), C, dense_weight, dummy)
+        proba[test] = model.proba(data.X[test], data.H[test])
     return proba
 
 
@@ -185,20 +201,21 @@ def tune_decoded(data: Dataset, proba: np.ndarray, passes: int = 2) -> np.ndarra
     return thresholds
 
 
-def fit_model(data: Dataset, C: float) -> LinearModel:
-    """Thresholds from inner out-of-fold scores, weights from all rows."""
-    thresholds = tune_decoded(data, out_of_fold(data, C, INNER_FOLDS))
-    return fit_linear(data.X, data.Y, data.tags, C, thresholds)
+def fit_model(data: Dataset, name: str) -> LinearModel:
+    """Thresholds from inner out-of-fold scores, weights from all rows; ``name`` picks C and the dense weight."""
+    C, weight = C_VALUES[name], DENSE_WEIGHTS[name]
+    thresholds = tune_decoded(data, out_of_fold(data, C, weight, INNER_FOLDS))
+    return fit_linear(data, C, weight, thresholds)
 
 
 def cv_turn_predictions(
-    data: Dataset, C: float, kind: str, texts: Sequence[str], positions: Sequence[int], rows: np.ndarray
+    data: Dataset, kind: str, texts: Sequence[str], positions: Sequence[int], rows: np.ndarray
 ) -> list[list[str]]:
     """Outer-CV decoded tags for the rows ``rows`` (indices into texts/positions)."""
     predictions: list[list[str]] = [[] for _ in range(len(data.Y))]
     for train, test in _folds(data.groups, OUTER_FOLDS):
-        model = fit_model(data.subset(train), C)
-        proba = model.proba(data.X[test])
+        model = fit_model(data.subset(train), kind)
+        proba = model.proba(data.X[test], data.H[test])
         if kind == "intent":
             decoded = decode_intent(proba, model.thresholds, [texts[rows[i]] for i in test])
         else:
@@ -208,12 +225,12 @@ def cv_turn_predictions(
     return predictions
 
 
-def cv_identity_presence(data: Dataset, C: float, n_dialogues: int) -> np.ndarray:
+def cv_identity_presence(data: Dataset, n_dialogues: int) -> np.ndarray:
     """(n_dialogues, 7) 0/1 predicted category presence from the outer CV."""
     presence = np.zeros((n_dialogues, len(IDENTITY_CATEGORIES)), dtype=np.int8)
     for train, test in _folds(data.groups, OUTER_FOLDS):
-        model = fit_model(data.subset(train), C)
-        hits = model.proba(data.X[test]) >= model.thresholds
+        model = fit_model(data.subset(train), "identity")
+        hits = model.proba(data.X[test], data.H[test]) >= model.thresholds
         for row, g in zip(hits, data.groups[test]):
             presence[g] |= row.astype(np.int8)
     return presence
