@@ -134,3 +134,15 @@ def test_real_run_stored_with_word_and_turn_means(real_data_dir: Path) -> None:
     meta = store.run_metadata("real")
     assert meta["commit"].startswith("7c2c2c5f") and len(meta["duplicates"]) == 16
     json.dumps(meta)  # provenance is plain JSON
+
+
+def test_second_fetch_keeps_the_stored_run_and_its_comparisons(real_data_dir: Path, source_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from realsim_core.cli import main
+
+    before = Store(real_data_dir).version()
+    result = CliRunner().invoke(main, ["fetch", "--source", str(source_dir), "--data-dir", str(real_data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "0 fetched, 20 already valid" in result.output and "up to date" in result.output
+    assert Store(real_data_dir).version() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from realsim_core.cli._options import RealsimError, data_dir_option
-from realsim_core.corpus import COMMIT, REPOSITORY, FetchError, build_real_run, fetch_corpus
+from realsim_core.corpus import COMMIT, REPOSITORY, FetchError, build_real_run, fetch_corpus, real_run_is_current
 
 
 @click.command("fetch")
@@ -31,6 +31,10 @@ def command(source: str | None, no_build: bool, data_dir: str | None) -> None:
         raise RealsimError(str(err)) from err
     click.echo(f"corpus in {report.target}: {len(report.fetched)} fetched, {len(report.skipped)} already valid")
     if no_build:
+        return
+    if not report.fetched and real_run_is_current(data_dir):
+        # Rebuilding would store the same dialogues and drop every comparison against them.
+        click.echo("run 'real' is up to date (files unchanged); nothing to rebuild")
         return
     summary, corpus_report = build_real_run(data_dir)
     click.echo(corpus_report.render())

@@ -6,8 +6,19 @@ import os
 
 from realsim_core.corpus._load import CorpusReport, load_real_corpus
 from realsim_core.corpus._manifest import COMMIT, REPOSITORY
+from realsim_core.corpus._matching import MATCHING_VERSION
 from realsim_core.schema import REAL_SOURCE
 from realsim_core.store import RunSummary, Store
+
+
+# Changes whenever loading or scenario linking would store different dialogues.
+LOADER_VERSION = f"1+matching{MATCHING_VERSION}"
+
+
+def real_run_is_current(data_dir: str | os.PathLike[str] | None = None) -> bool:
+    """True when run ``real`` was stored by this loader version (so rebuilding would change nothing)."""
+    store = Store(data_dir)
+    return store.run_exists(REAL_SOURCE) and store.run_metadata(REAL_SOURCE).get("loader_version") == LOADER_VERSION
 
 
 def build_real_run(
@@ -25,6 +36,7 @@ def build_real_run(
         fmt="realsim",
         counts=(report.records_read, report.dialogues, report.records_read - report.dialogues),
         metadata={
+            "loader_version": LOADER_VERSION,
             "repository": REPOSITORY,
             "commit": COMMIT,
             "dropped_files": report.dropped_files,
