@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= $(or $(REALSIM_DATA_DIR),data)
 PORT ?= 8501
+# The corpus: REALSIM_SOURCE if set, else a local copy beside the checkout if there is one,
+# else `realsim fetch` downloads the pinned public files.
+LOCAL_CORPUS := $(wildcard $(abspath ..)/shared/realsim/all_extracted_scenarios.json)
+REALSIM_SOURCE ?= $(if $(LOCAL_CORPUS),$(dir $(LOCAL_CORPUS)),)
+export REALSIM_SOURCE
 
 .PHONY: setup run build test train-annotators bench lint clean
 
