@@ -43,8 +43,10 @@ bench: setup
 	$(BIN)/python benchmarks/simulate.py
 	$(BIN)/python benchmarks/app.py
 
+# ruff is a developer tool, installed on first use rather than in every CI run.
 lint: setup
-	$(BIN)/ruff check realsim_core tests
+	test -x $(BIN)/ruff || $(BIN)/pip install -q ruff==0.17.6
+	$(BIN)/ruff check realsim_core tests benchmarks scripts app.py pages
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -17,8 +17,12 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from realsim_core.llm._client import Endpoint
 
 LOCAL_MODEL_NAME = "smollm2-135m-instruct"
 

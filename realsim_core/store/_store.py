@@ -233,7 +233,7 @@ class Store:
         con: duckdb.DuckDBPyConnection, batch_d: list[tuple[Any, ...]], batch_m: list[tuple[Any, ...]]
     ) -> None:
         if batch_d:
-            frame = pd.DataFrame(
+            frame = pd.DataFrame(  # noqa: F841  (read by DuckDB by name below)
                 batch_d,
                 columns=[
                     "run", "id", "position", "domain", "scenario_id", "scenario", "persona",
@@ -243,7 +243,7 @@ class Store:
             con.execute("INSERT INTO dialogues SELECT * FROM frame")
             batch_d.clear()
         if batch_m:
-            mframe = pd.DataFrame(batch_m, columns=["run", "dialogue_id", "idx", "role", "content"])
+            mframe = pd.DataFrame(batch_m, columns=["run", "dialogue_id", "idx", "role", "content"])  # noqa: F841
             con.execute("INSERT INTO messages SELECT * FROM mframe")
             batch_m.clear()
 

@@ -72,7 +72,7 @@ def render_report(
         "  not know about …\"; first-person claims and corrections → \"the user knows that …\" (pronouns moved to",
         "  the third person); acronyms, identifiers and proper names used outside a question → \"the user knows",
         "  about …\". At most three of each kind per turn. Not scored: there are no reference knowledge labels.",
-        f"- **Fitting**: L2 logistic regression (liblinear, seed 0) over [standardised dense features × weight,",
+        "- **Fitting**: L2 logistic regression (liblinear, seed 0) over [standardised dense features × weight,",
         f"  hashed buckets], C = {c_values}, dense weight = {dense_weights}. Per-tag thresholds maximise",
         "  the decoded micro-F1 (intent: 9 tags; feedback: 7 tags incl. no_feedback; identity: category presence",
         "  per dialogue) on out-of-fold scores (3-fold GroupKFold by dialogue) of the training data, by coordinate",
@@ -95,7 +95,7 @@ def render_report(
         "### Feedback per tag (all turns)", "", *_table(cv["feedback"]["tags"]), "",
         "### Feedback per tag (turns 2+, where the model decides)", "", *_table(cv["feedback"]["later_tags"]), "",
         "### Identity category presence per dialogue", "", *_table(cv["identity"]["tags"]), "",
-        f"Recall ceiling of the candidate filter (labelled categories with a quote inside a first-person",
+        "Recall ceiling of the candidate filter (labelled categories with a quote inside a first-person",
         f"sentence): {cv['identity']['candidate_recall_ceiling']:.3f}.",
     ]
     if fit is not None:
