@@ -9,10 +9,14 @@ reuses its cache, so a second build takes seconds.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from realsim_core.cli._options import RealsimError, data_dir_option
+
+if TYPE_CHECKING:
+    from realsim_core.simulate import RunOutcome
 
 
 @click.command("demo")
@@ -33,14 +37,13 @@ def command(per_domain: int, budget_seconds: float | None, bootstrap: int, exten
     what the budget postponed.
     """
     from realsim_core.compare import CompareSettings, compare_runs
+    from realsim_core.simulate import DEMO_RUNS
     from realsim_core.store import Store
 
     store = Store(data_dir)
     if not store.run_exists("real"):
         raise RealsimError("the real corpus is not stored yet: run `realsim fetch` first (make run does)")
     started = time.monotonic()
-    from realsim_core.simulate import DEMO_RUNS
-
     if not extend and all(store.run_exists(name) for name in DEMO_RUNS):
         click.echo("demo runs already stored: reusing them (--extend simulates postponed scenarios)")
         names = list(DEMO_RUNS)
@@ -59,7 +62,7 @@ def command(per_domain: int, budget_seconds: float | None, bootstrap: int, exten
     click.echo(f"demo database ready in {time.monotonic() - started:.0f} s: {store.path}")
 
 
-def _simulate(data_dir: str | None, per_domain: int, budget_seconds: float | None) -> list:
+def _simulate(data_dir: str | None, per_domain: int, budget_seconds: float | None) -> list[RunOutcome]:
     """Simulate (or resume) both demo runs within the budget."""
     from realsim_core.simulate import build_demo_runs
     from realsim_core.simulate._demo import DEMO_BUDGET_SECONDS

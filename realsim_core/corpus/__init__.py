@@ -15,6 +15,6 @@ from realsim_core.corpus._manifest import COMMIT, DOMAINS, FILES, REPOSITORY
 
 __all__ = [
     "COMMIT", "DOMAINS", "FILES", "REPOSITORY", "CorpusReport", "DuplicateGroup", "FetchError", "FetchReport",
-    "build_real_run", "real_run_is_current", "domain_of", "fetch_corpus", "load_personas", "load_real_corpus", "load_scenarios",
-    "sha256_of", "verify_corpus",
+    "build_real_run", "domain_of", "fetch_corpus", "load_personas", "load_real_corpus", "load_scenarios",
+    "real_run_is_current", "sha256_of", "verify_corpus",
 ]
