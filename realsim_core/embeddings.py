@@ -6,9 +6,10 @@ to another sentence-transformers folder. The loaded model is cached per
 process because loading costs more than encoding a corpus turn.
 
 ``encode`` keeps a bounded per-process cache keyed by a hash of the text:
-the offline annotators (intent, feedback, identity) and comparison all embed
-the same user turns, and encoding is the dominant cost, so each distinct text
-is encoded once per process.
+comparison embeds the same user turns for several distances, and encoding is
+the dominant cost, so each distinct text is encoded once per process. (The
+offline intent and feedback annotators run their own fine-tuned copy of this
+model, :mod:`realsim_core.annotate.offline.tuned`.)
 """
 
 from __future__ import annotations

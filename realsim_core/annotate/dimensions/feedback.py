@@ -4,7 +4,7 @@ Card — measures: per user turn, one or more of no_feedback, explicit_positive,
 explicit_negative, regeneration_request, continuation_request,
 clarification_request, provide_clarification (never empty; turn 1 is always
 ``no_feedback``, which never combines). Unit: turn. Backends: ``local``
-(default; MiniLM embedding of the turn, its similarity to the previous turn,
+(default; the fine-tuned MiniLM's embedding of the turn, its similarity to the previous turn,
 hashed word n-grams of the turn and the previous turn, cue words; logistic
 regression) and ``llm``.
 Reference: realsim paper §2 and the annotation guide.

@@ -2,8 +2,9 @@
 
 Card — measures: per user turn, the union of the intent tags of its requests
 (9 tags; ``[]`` when the turn holds no request, e.g. "ok thanks" or an empty
-message). Unit: turn. Backends: ``local`` (default; MiniLM + hashed n-gram + cue-word logistic
-regression fitted on the reference labels, see docs/annotators.md) and ``llm``.
+message). Unit: turn. Backends: ``local`` (default; a MiniLM fine-tuned on the reference labels,
+its intent head blended with a hashed n-gram + cue-word logistic regression over its embedding, see
+docs/annotators.md) and ``llm``.
 Reference: realsim paper §2 and the annotation guide.
 """
 

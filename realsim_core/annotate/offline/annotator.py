@@ -12,7 +12,7 @@ from realsim_core.annotate.offline.model import model_digest
 from realsim_core.schema import Dialogue
 
 # Bump when decoding rules, features or the knowledge rules change.
-OFFLINE_VERSION = "2"
+OFFLINE_VERSION = "3"
 
 
 def _knowledge_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
@@ -26,8 +26,8 @@ _RUNNERS: dict[str, Callable[[Sequence[Dialogue]], list[Any]]] = {
     "knowledge": _knowledge_for,
 }
 _METHODS = {
-    "intent": "minilm+cues+hashed n-grams logistic regression",
-    "feedback": "minilm+cues+hashed n-grams (turn, previous turn) logistic regression",
+    "intent": "fine-tuned minilm head blended with minilm+cues+hashed n-grams logistic regression",
+    "feedback": "fine-tuned minilm+cues+hashed n-grams (turn, previous turn) logistic regression",
     "identity": "first-person sentences, cues+hashed n-grams logistic regression",
     "knowledge": "rules",
 }

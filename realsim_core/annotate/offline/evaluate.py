@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 
 from realsim_core.annotate.offline.decode import ALL_FEEDBACK_TAGS, IDENTITY_CATEGORIES, INTENT_TAGS
 from realsim_core.annotate.offline.metrics import Score, pair_scores
 from realsim_core.annotate.offline.reference import Labelled
-from realsim_core.annotate.offline.training import (
-    cv_identity_presence,
-    cv_turn_predictions,
-    sentence_dataset,
-    turn_dataset,
-)
+from realsim_core.annotate.offline.training import cv_identity_presence, sentence_dataset
+from realsim_core.annotate.offline.turn_training import TurnCV, TurnLabels, cv_predictions
 
 
 def _presence(identity: dict[str, list[str]]) -> list[str]:
@@ -75,16 +70,9 @@ def _per_dialogue(flat: list[list[str]], refs: Sequence[Labelled]) -> list[list[
     return out
 
 
-def cross_validate(refs: Sequence[Labelled]) -> dict[str, Any]:
-    """Grouped outer cross-validation of all three models."""
-    intent_data, feedback_data, texts, positions = turn_dataset(refs)
-    all_rows = np.arange(len(texts))
-    later_rows = np.array([i for i, p in enumerate(positions) if p > 0])
-    intent_flat = cv_turn_predictions(intent_data, "intent", texts, positions, all_rows)
-    later_pred = cv_turn_predictions(feedback_data, "feedback", texts, positions, later_rows)
-    feedback_flat: list[list[str]] = [["no_feedback"] for _ in texts]
-    for row, tags in zip(later_rows, later_pred):
-        feedback_flat[row] = tags
+def cross_validate(refs: Sequence[Labelled], labels: TurnLabels, turn_cv: TurnCV) -> dict[str, Any]:
+    """Grouped outer cross-validation of all three models (turn models from their out-of-fold scores)."""
+    intent_flat, feedback_flat, head_weights = cv_predictions(labels, turn_cv)
     sentences = sentence_dataset(refs)
     presence = cv_identity_presence(sentences, len(refs))
     present = [[c for c, flag in zip(IDENTITY_CATEGORIES, row) if flag] for row in presence]
@@ -93,6 +81,7 @@ def cross_validate(refs: Sequence[Labelled]) -> dict[str, Any]:
         1 for g, ref in enumerate(refs) for c in _presence(ref.identity)
         if sentences.Y[sentences.groups == g][:, IDENTITY_CATEGORIES.index(c)].any()
     )
+    scores["intent"]["head_weights"] = head_weights
     scores["identity"]["candidate_recall_ceiling"] = round(
         reachable / max(1, sum(len(_presence(r.identity)) for r in refs)), 3
     )

@@ -1,9 +1,9 @@
 """Feature matrices for the offline classifiers.
 
 Every model sees a dense block and a hashed block. Dense turn features
-(intent, feedback): MiniLM embedding of the user message, its cosine
-similarity to the previous user turn (a repeated, slightly edited request
-signals regeneration), word overlap with the opening of the previous reply,
+(intent, feedback): the fine-tuned turn encoder's embedding of the user
+message (:mod:`.tuned`), its cosine similarity to the previous user turn's
+embedding (a repeated, slightly edited request signals regeneration), word overlap with the opening of the previous reply,
 position, length and the hand-written cue groups of :mod:`.text`. Hashed
 block: word 1–2-grams of the message (feedback also of the previous user
 message, in a separate bucket space) hashed into fixed buckets, so the
@@ -11,8 +11,9 @@ shipped weights are numbers over bucket indices and no vocabulary is stored.
 Identity sentences: hashed n-grams of the sentence plus length and cue
 groups; no sentence embedding (grouped CV showed it did not help, and it was
 a second MiniLM pass over the corpus).
-Embeddings come from :func:`realsim_core.embeddings.encode`, whose
-per-process cache means intent and feedback encode each turn once.
+Turn embeddings are passed in (one row per turn, rows of a dialogue
+consecutive): inference takes them from the shipped encoder, training from
+the encoder of the cross-validation fold.
 """
 
 from __future__ import annotations
@@ -47,17 +48,6 @@ TURN_SCALAR_NAMES = (
 SENTENCE_SCALAR_NAMES = ("log_words", "turn_is_first", "has_question")
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """MiniLM embeddings (cached per process); empty text → zero vector."""
-    from realsim_core.embeddings import encode
-
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    rows = [i for i, t in enumerate(texts) if t.strip()]
-    if rows:
-        out[rows] = encode([texts[i] for i in rows])
-    return out
-
-
 def hashed_ngrams(texts: Sequence[str], buckets: int) -> sp.csr_matrix:
     """Binary, L2-normalised word 1–2-grams (and ? / ! marks) hashed into ``buckets`` columns."""
     vectorizer = HashingVectorizer(
@@ -87,13 +77,19 @@ def _overlap(text: str, reply: str) -> float:
     return len(words & set(_WORD.findall(reply[:REPLY_CHARS].lower()))) / len(words)
 
 
-def turn_features(turns: Sequence[Turn]) -> np.ndarray:
-    """(n_turns, 384 + scalars + cues) float32 matrix."""
+def previous_rows(turns: Sequence[Turn]) -> np.ndarray:
+    """Row of each turn's previous user turn (-1 for a first turn); rows of a dialogue are consecutive."""
+    return np.array([i - 1 if turn.index > 0 else -1 for i, turn in enumerate(turns)], dtype=np.int64)
+
+
+def turn_features(turns: Sequence[Turn], pooled: np.ndarray) -> np.ndarray:
+    """(n_turns, 384 + scalars + cues) float32 matrix; ``pooled`` is (n_turns, 384), one row per turn."""
     if not turns:
         return np.zeros((0, DIM + len(TURN_SCALAR_NAMES) + len(TURN_CUES)), dtype=np.float32)
-    # Previous user turns are the same texts as the turns themselves: the memo encodes each once.
-    user = embed([t.text[:USER_CHARS] for t in turns])
-    prev = embed([t.previous_user[:USER_CHARS] for t in turns])
+    if pooled.shape != (len(turns), DIM):
+        raise ValueError(f"expected ({len(turns)}, {DIM}) turn embeddings, got {pooled.shape}")
+    user = np.asarray(pooled, dtype=np.float32)
+    prev = np.vstack([user, np.zeros((1, DIM), dtype=np.float32)])[previous_rows(turns)]
     scalars = []
     for i, turn in enumerate(turns):
         text = turn.text.strip()

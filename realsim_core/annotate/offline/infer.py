@@ -1,19 +1,23 @@
 """Offline inference for intent, feedback and identity over batches of dialogues.
 
-Intent and feedback encode all turns of the batch in one MiniLM call (the
-embedding cache makes the second of them free) and identity needs no
-encoding; each scores its rows with the shipped linear model and decodes with
-the guide's rules, so MiniLM over the user turns is the only real cost.
+Intent and feedback run the fine-tuned turn encoder over all turns of the
+batch once (its per-process cache makes the second of them free); identity
+needs no encoding. Each scores its rows with the shipped linear model (intent
+blends in the encoder's own head) and decodes with the guide's rules, so the
+encoder pass over the user turns is the only real cost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from realsim_core.annotate.offline.decode import decode_feedback, decode_identity, decode_intent, empty_identity
 from realsim_core.annotate.offline.features import sentence_features, sentence_hashed, turn_features, turn_hashed
 from realsim_core.annotate.offline.model import load_model
-from realsim_core.annotate.offline.text import FIRST_PERSON, Turn, dialogue_turns, split_sentences
+from realsim_core.annotate.offline.text import FIRST_PERSON, USER_CHARS, Turn, dialogue_turns, split_sentences
+from realsim_core.annotate.offline.tuned import encode_turns, feedback_scores
 from realsim_core.schema import Dialogue
 
 # Sentences longer than this are pasted material rather than a disclosure.
@@ -44,7 +48,9 @@ def intent_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
     turns, counts = _batch_turns(dialogues)
     if not turns:
         return [[] for _ in dialogues]
-    proba = model.proba(turn_features(turns), turn_hashed(turns, with_previous=False))
+    encoded = encode_turns([t.text[:USER_CHARS] for t in turns])
+    linear = model.proba(turn_features(turns, encoded["pooled"]), turn_hashed(turns, with_previous=False))
+    proba = model.blend(linear, encoded.get("intent"))
     tags = decode_intent(proba, model.thresholds, [t.text for t in turns])
     return _split(tags, counts)
 
@@ -55,7 +61,15 @@ def feedback_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
     turns, counts = _batch_turns(dialogues)
     if not turns:
         return [[] for _ in dialogues]
-    proba = model.proba(turn_features(turns), turn_hashed(turns, with_previous=True))
+    encoded = encode_turns([t.text[:USER_CHARS] for t in turns])
+    linear = model.proba(turn_features(turns, encoded["pooled"]), turn_hashed(turns, with_previous=True))
+    head = None
+    if model.head_weight:
+        later = [i for i, t in enumerate(turns) if t.index > 0]  # turn 1 is no_feedback by rule
+        head = np.zeros_like(linear)
+        head[later] = feedback_scores([turns[i].text[:USER_CHARS] for i in later],
+                                      [turns[i].previous_user[:USER_CHARS] for i in later])
+    proba = model.blend(linear, head)
     tags = decode_feedback(proba, model.thresholds, [t.index for t in turns])
     return _split(tags, counts)
 

@@ -21,6 +21,9 @@ import scipy.sparse as sp
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILES = {"intent": "intent.npz", "feedback": "feedback.npz", "identity": "identity.npz"}
+# Fine-tuned MiniLM layers + heads: intent's turn encoder (its embeddings also feed feedback's linear
+# model) and feedback's encoder of (turn, previous user message) pairs.
+ENCODER_FILES = {"intent": "turn_encoder.safetensors", "feedback": "feedback_encoder.safetensors"}
 
 
 class ModelMissingError(RuntimeError):
@@ -38,8 +41,9 @@ class LinearModel:
     coef: np.ndarray  # (n_tags, n_dense)
     hashed_coef: sp.csr_matrix  # (n_tags, n_buckets)
     intercept: np.ndarray  # (n_tags,)
-    thresholds: np.ndarray  # (n_tags,)
+    thresholds: np.ndarray  # (n_tags,) applied to :meth:`blend`'s scores
     dense_weight: float = 1.0
+    head_weight: float = 0.0  # share of the turn encoder's own head scores in :meth:`blend`
 
     def proba(self, dense: np.ndarray, hashed: sp.spmatrix) -> np.ndarray:
         """(n, n_tags) probabilities."""
@@ -51,6 +55,19 @@ class LinearModel:
         z = (((dense - self.mean) / self.scale) * self.dense_weight) @ self.coef.T
         z = z + np.asarray((hashed @ self.hashed_coef.T).todense()) + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def blend(self, linear: np.ndarray, head: np.ndarray | None) -> np.ndarray:
+        """Scores the thresholds apply to: ``head_weight`` × encoder head + the rest × this model.
+
+        Why a blend: the fine-tuned encoder's head and the linear model over
+        n-grams and cues make different mistakes; the weight is chosen on
+        out-of-fold scores at training time.
+        """
+        if self.head_weight == 0.0:
+            return linear
+        if head is None or head.shape != linear.shape:
+            raise ValueError("this model blends in the turn encoder's head scores; pass them with the same shape")
+        return self.head_weight * head + (1.0 - self.head_weight) * linear
 
     def save(self, path: Path) -> None:
         """Write a byte-reproducible ``.npz`` (fixed zip timestamps), readable by ``np.load``."""
@@ -64,6 +81,7 @@ class LinearModel:
             "hashed_shape": np.asarray(hashed.shape, dtype=np.int64),
             "intercept": self.intercept.astype(np.float32), "thresholds": self.thresholds.astype(np.float32),
             "dense_weight": np.asarray([self.dense_weight], dtype=np.float32),
+            "head_weight": np.asarray([self.head_weight], dtype=np.float32),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -80,7 +98,7 @@ def read_model(path: Path) -> LinearModel:
     if not path.exists():
         raise ModelMissingError(f"offline model {path} is missing; run `make train-annotators`")
     with np.load(path, allow_pickle=False) as data:
-        if "hashed_data" not in data:
+        if "hashed_data" not in data or "head_weight" not in data:
             raise ModelMissingError(f"offline model {path} has an old format; run `make train-annotators`")
         hashed = sp.csr_matrix(
             (data["hashed_data"], data["hashed_indices"], data["hashed_indptr"]),
@@ -89,7 +107,7 @@ def read_model(path: Path) -> LinearModel:
         return LinearModel(
             tags=tuple(str(t) for t in data["tags"]), mean=data["mean"], scale=data["scale"],
             coef=data["coef"], hashed_coef=hashed, intercept=data["intercept"], thresholds=data["thresholds"],
-            dense_weight=float(data["dense_weight"][0]),
+            dense_weight=float(data["dense_weight"][0]), head_weight=float(data["head_weight"][0]),
         )
 
 
@@ -102,8 +120,15 @@ def load_model(name: str) -> LinearModel:
 
 
 def model_digest(name: str) -> str:
-    """Short content hash of the model file: part of the cache fingerprint."""
-    path = MODELS_DIR / MODEL_FILES[name]
-    if not path.exists():
+    """Short content hash of the model file (and, for turn models, of the turn encoder): the cache fingerprint."""
+    paths = [MODELS_DIR / MODEL_FILES[name]]
+    if name == "intent":
+        paths.append(MODELS_DIR / ENCODER_FILES["intent"])
+    if name == "feedback":
+        paths += [MODELS_DIR / ENCODER_FILES["intent"], MODELS_DIR / ENCODER_FILES["feedback"]]
+    if not all(p.exists() for p in paths):
         return "missing"
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
