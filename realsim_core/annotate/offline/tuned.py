@@ -170,8 +170,10 @@ def fine_tune(
     """Fine-tune MiniLM's layers and one sigmoid head per target on ``texts``.
 
     ``targets[name]`` is an (n, k) 0/1 matrix; ``masks[name]`` (n,) says which
-    rows count for that head (feedback: turns after the first). Loss: the sum
-    of the heads' masked binary cross-entropies. AdamW with linear warm-up and
+    rows count for that head (the shipped encoders have one head each and
+    count every row they are given). ``contexts``, when given, is each row's
+    second input segment. Loss: the sum of the heads' masked binary
+    cross-entropies. AdamW with linear warm-up and
     decay; seeded and run on a fixed thread count, so a rerun on the same
     machine gives the same weights.
     """
