@@ -39,6 +39,7 @@ train-annotators: setup
 
 bench: setup
 	$(BIN)/python benchmarks/annotate.py
+	$(BIN)/python benchmarks/encoder_precision.py
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/simulate.py
 	$(BIN)/python benchmarks/app.py

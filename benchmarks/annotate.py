@@ -5,8 +5,9 @@ Reads the corpus from REALSIM_SOURCE (default ../shared/realsim) through
 backend without the cache (every value computed), and compares the total with
 the floor: a bare MiniLM encoding of the same (non-empty) user turns, model
 already loaded. Also reported: a bare pass of the fine-tuned turn encoder the
-offline intent and feedback annotators run (inputs cut at 128 tokens), so
-the intent row can be read against its own floor. Prints a table and writes JSON to benchmarks/results/.
+offline intent and feedback annotators run (inputs cut at 128 tokens, at the
+precision they run at here: see ``benchmarks/encoder_precision.py``), so the
+intent row can be read against its own floor. Prints a table and writes JSON to benchmarks/results/.
 
     .venv/bin/python benchmarks/annotate.py [--dims length,errors] [--limit N]
 
@@ -30,7 +31,12 @@ sys.path.insert(0, str(REPO))
 
 from realsim_core.annotate import annotate_dialogues, parse_dims  # noqa: E402
 from realsim_core.corpus import build_real_run, fetch_corpus  # noqa: E402
-from realsim_core.annotate.offline.tuned import clear_turn_outputs, encode_turns, shipped_encoder  # noqa: E402
+from realsim_core.annotate.offline.tuned import (  # noqa: E402
+    clear_turn_outputs,
+    encode_turns,
+    inference_precision,
+    shipped_encoder,
+)
 from realsim_core.embeddings import clear_cache, encode, load_embedder  # noqa: E402
 from realsim_core.store import Store  # noqa: E402
 
@@ -90,7 +96,7 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "dialogues": len(dialogues), "user_turns_encoded": len(turns),
         "minilm_floor_seconds": round(floor, 3), "minilm_floor_cpu_seconds": round(floor_cpu, 3),
-        "turn_encoder_floor_seconds": round(tuned_floor, 3),
+        "turn_encoder_floor_seconds": round(tuned_floor, 3), "encoder_precision": inference_precision(),
         "total_seconds": round(total, 3),
         "total_cpu_seconds": round(sum(r["cpu_seconds"] for r in rows if r["error"] is None), 3),
         "load_average": os.getloadavg()[0],
@@ -98,7 +104,7 @@ def main() -> int:
         "target_seconds": TARGET_SECONDS, "within_target": total < TARGET_SECONDS, "dimensions": rows,
     }
     print(f"{len(dialogues)} dialogues, {len(turns)} non-empty user turns; MiniLM floor {floor:.1f} s, "
-          f"turn-encoder floor {tuned_floor:.1f} s")
+          f"turn-encoder floor {tuned_floor:.1f} s (encoders at {inference_precision()})")
     print(f"{'dimension':<12} {'seconds':>8} {'cpu s':>8} {'dlg/s':>8} {'failed':>7}  model / error")
     for r in rows:
         rate = f"{r['dialogues_per_s']:.1f}" if r["dialogues_per_s"] is not None else "-"

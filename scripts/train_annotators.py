@@ -7,7 +7,7 @@ encoder once per outer fold of the grouped cross-validation and once on all
 labelled turns (about 4 minutes each on 2 cores; cached in ``--cache``, so a
 rerun only refits the linear models), fits the linear models, writes
 everything to ``realsim_core/annotate/offline/models/`` (numeric arrays only:
-``*.npz`` and ``turn_encoder.safetensors``) and regenerates
+``*.npz`` and the two ``*_encoder.safetensors``) and regenerates
 ``docs/annotators.md``. Seeded and run on a fixed thread count: a rerun on the
 same machine writes the same bytes.
 """
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from realsim_core.annotate.offline.report import render_report
     from realsim_core.annotate.offline.model import ENCODER_FILES
     from realsim_core.annotate.offline.training import C_VALUES, DENSE_WEIGHTS, fit_model, sentence_dataset
-    from realsim_core.annotate.offline.tuned import reset_turn_encoder
+    from realsim_core.annotate.offline.tuned import inference_precision, reset_turn_encoder
     from realsim_core.annotate.offline.turn_training import fit_turn_models, turn_cv, turn_labels
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     args.docs.parent.mkdir(parents=True, exist_ok=True)
     args.docs.write_text(render_report(cv, fit, C_VALUES, DENSE_WEIGHTS,
                                             {"intent": intent_model.head_weight,
-                                             "feedback": feedback_model.head_weight}), encoding="utf-8")
+                                             "feedback": feedback_model.head_weight},
+                                            fit_precision=inference_precision()), encoding="utf-8")
     took = time.perf_counter() - started
     print(f"intent micro-F1 {cv['intent']['micro']['f1']:.3f} (P {cv['intent']['micro']['precision']:.3f} "
           f"R {cv['intent']['micro']['recall']:.3f}); no_feedback F1 {cv['feedback']['tags']['no_feedback']['f1']:.3f}; "

@@ -6,6 +6,7 @@ All fixture text below is invented for these tests.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,26 @@ def test_cli_file_mode_output_format_and_cache(tmp_path: Path) -> None:
     rows = {line.split()[0]: line.split() for line in third.output.splitlines() if line.split()}
     assert rows["errors"][1:3] == ["3", "0"]
 
+
+
+def test_cli_encoder_precision_is_cached_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--encoder-precision reaches the offline encoders, keys their cache entries, and leaves the
+    process environment as it was."""
+    from realsim_core.annotate.offline.tuned import PRECISION_ENV
+
+    monkeypatch.delenv(PRECISION_ENV, raising=False)
+    source = tmp_path / "in.jsonl"
+    write_jsonl(make_dialogues(2), source)
+    base = ["annotate", str(source), "--out", str(tmp_path / "o.jsonl"), "--dims", "feedback",
+            "--data-dir", str(tmp_path / "d"), "--quiet"]
+    for precision, computed in (("fp32", "2"), ("bf16", "2"), ("fp32", "0")):
+        result = CliRunner().invoke(main, [*base, "--encoder-precision", precision])
+        assert result.exit_code == 0, result.output
+        rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.split()}
+        assert rows["feedback"][1] == computed, (precision, result.output)
+        assert PRECISION_ENV not in os.environ
+    bad = CliRunner().invoke(main, [*base, "--encoder-precision", "int4"])
+    assert bad.exit_code == 2 and "int4" in bad.output
 
 def test_cli_run_mode_and_errors(tmp_path: Path) -> None:
     store = Store(tmp_path)

@@ -172,3 +172,41 @@ def test_turn_encoder_file_missing_tensors_is_an_error(tmp_path: Path) -> None:
               str(tmp_path / "bad.safetensors"))
     with pytest.raises(ValueError, match="lacks .* encoder tensors"):
         load_turn_encoder(tmp_path / "bad.safetensors")
+
+
+def test_encoder_precision_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REALSIM_ENCODER_PRECISION picks the inference precision; a bad value is a clear error."""
+    from realsim_core.annotate.offline.tuned import PRECISION_ENV, inference_precision, native_bf16
+
+    monkeypatch.setenv(PRECISION_ENV, "fp32")
+    assert inference_precision() == "fp32"
+    assert build_annotator("feedback", "local").spec.params["encoder_precision"] == "fp32"
+    monkeypatch.setenv(PRECISION_ENV, "BF16")
+    assert inference_precision() == "bf16"
+    monkeypatch.setenv(PRECISION_ENV, "fp32")
+    fp32_fingerprint = build_annotator("intent", "local").spec.fingerprint()
+    monkeypatch.setenv(PRECISION_ENV, "bf16")
+    assert build_annotator("intent", "local").spec.fingerprint() != fp32_fingerprint  # cached apart
+    assert "encoder_precision" not in build_annotator("identity", "local").spec.params
+    monkeypatch.delenv(PRECISION_ENV)
+    assert inference_precision() == ("bf16" if native_bf16() else "fp32")
+    monkeypatch.setenv(PRECISION_ENV, "half")
+    with pytest.raises(ValueError, match="REALSIM_ENCODER_PRECISION='half'"):
+        inference_precision()
+
+
+def test_bf16_encoding_stays_close_to_fp32() -> None:
+    """bfloat16 autocast moves the shipped encoders' scores only slightly (the speed/agreement
+    trade-off itself is measured by benchmarks/encoder_precision.py)."""
+    from realsim_core.annotate.offline.tuned import shipped_encoder
+
+    texts = ["write a poem about rain", "no, shorter please", "what does that word mean?", ""]
+    previous = ["", "write a poem about rain", "shorter", "thanks"]
+    for name, contexts in (("intent", None), ("feedback", previous)):
+        encoder = shipped_encoder(name)
+        full, half = encoder.encode(texts, contexts), encoder.encode(texts, contexts, precision="bf16")
+        assert full[name].dtype == half[name].dtype == np.float32
+        assert np.abs(full[name] - half[name]).max() < 0.05
+        assert np.abs(full[name] - half[name]).max() > 0  # it really ran at another precision
+    with pytest.raises(ValueError, match="precision must be"):
+        shipped_encoder("intent").encode(texts, precision="int8")

@@ -8,6 +8,7 @@ interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import click
 
 from realsim_core.annotate import BACKENDS, DIMENSIONS, annotate_dialogues, dialogue_records, parse_dims
 from realsim_core.annotate._registry import build_annotator
+from realsim_core.annotate.offline.tuned import PRECISION_ENV
 from realsim_core.cli._options import RealsimError, api_key_option, data_dir_option, endpoint_options
 from realsim_core.schema import Dialogue
 from realsim_core.store import RunNotFoundError, Store, StoreBusyError
@@ -87,11 +89,16 @@ def _print_estimate(dialogues: list[Dialogue], dims: list[str], model: str | Non
                    "if it is in the Hugging Face cache, else the NRC lexicon.")
 @click.option("--emotion-method", type=click.Choice(("auto", "model", "lexicon")), default="auto",
               show_default=True, help="Force the emotion classifier or the lexicon.")
+@click.option("--encoder-precision", type=click.Choice(("auto", "bf16", "fp32"), case_sensitive=False),
+              default="auto", envvar="REALSIM_ENCODER_PRECISION", show_envvar=True, show_default=True,
+              help="Precision of the offline intent/feedback encoders: bf16 autocast is about 1.8x faster and "
+                   "agrees with fp32 on over 99.5% of turns; auto uses it only on CPUs with native bf16.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @data_dir_option
 def command(file: str | None, run: str | None, out: str | None, backend: str, dims: str | None, no_cache: bool,
             base_url: str | None, model: str | None, api_key: str | None, concurrency: int,
-            emotion_model: str | None, emotion_method: str, quiet: bool, data_dir: str | None) -> None:
+            emotion_model: str | None, emotion_method: str, encoder_precision: str, quiet: bool,
+            data_dir: str | None) -> None:
     """Annotate FILE (canonical JSONL) into --out, or a stored run (--run NAME) into the store.
 
     Output: one object per dialogue, {"id", "length", "linguistic", "errors",
@@ -99,6 +106,22 @@ def command(file: str | None, run: str | None, out: str | None, backend: str, di
     "knowledge"}, ...]}, one turn per user message. Ends with a summary per
     dimension: computed vs cached, failures and seconds.
     """
+    previous = os.environ.get(PRECISION_ENV)
+    os.environ[PRECISION_ENV] = encoder_precision.lower()  # read by the offline encoders of this process
+    try:
+        _annotate(file, run, out, backend, dims, no_cache, base_url, model, api_key, concurrency, emotion_model,
+                  emotion_method, quiet, data_dir)
+    finally:
+        if previous is None:
+            os.environ.pop(PRECISION_ENV, None)
+        else:
+            os.environ[PRECISION_ENV] = previous
+
+
+def _annotate(file: str | None, run: str | None, out: str | None, backend: str, dims: str | None, no_cache: bool,
+              base_url: str | None, model: str | None, api_key: str | None, concurrency: int,
+              emotion_model: str | None, emotion_method: str, quiet: bool, data_dir: str | None) -> None:
+    """The command's work, with the encoder precision already set for this process."""
     if file is not None and out is None:
         raise RealsimError("annotating a file needs --out OUT.jsonl")
     try:

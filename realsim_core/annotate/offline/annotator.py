@@ -9,6 +9,7 @@ from realsim_core.annotate._registry import AnnotationFailure, AnnotatorSpec
 from realsim_core.annotate.offline import infer
 from realsim_core.annotate.offline.knowledge import turn_statements
 from realsim_core.annotate.offline.model import model_digest
+from realsim_core.annotate.offline.tuned import inference_precision
 from realsim_core.schema import Dialogue
 
 # Bump when decoding rules, features or the knowledge rules change.
@@ -25,6 +26,7 @@ _RUNNERS: dict[str, Callable[[Sequence[Dialogue]], list[Any]]] = {
     "identity": infer.identity_for,
     "knowledge": _knowledge_for,
 }
+_ENCODED = ("intent", "feedback")  # the dimensions that run the fine-tuned encoders
 _METHODS = {
     "intent": "fine-tuned minilm head blended with minilm+cues+hashed n-grams logistic regression",
     "feedback": "fine-tuned minilm+cues+hashed n-grams (turn, previous turn) logistic regression",
@@ -44,9 +46,12 @@ class OfflineAnnotator:
             raise ValueError(f"the offline {dimension} annotator takes no options (got {', '.join(sorted(options))})")
         self.dimension = dimension
         digest = model_digest(dimension) if dimension != "knowledge" else "rules"
+        params: dict[str, Any] = {"model_sha": digest}
+        if dimension in _ENCODED:  # bf16 and fp32 passes can differ on a few turns: cached apart
+            params["encoder_precision"] = inference_precision()
         self.spec = AnnotatorSpec(
             dimension=dimension, backend="local", version=OFFLINE_VERSION, model=_METHODS[dimension],
-            params={"model_sha": digest},
+            params=params,
         )
 
     def annotate(self, dialogues: Sequence[Dialogue]) -> list[Any | AnnotationFailure]:

@@ -37,9 +37,13 @@ def _summary(scores: dict[str, Any]) -> list[str]:
 
 def render_report(
     cv: dict[str, Any], fit: dict[str, Any] | None, c_values: dict[str, float], dense_weights: dict[str, float],
-    head_weights: dict[str, float],
+    head_weights: dict[str, float], fit_precision: str = "fp32",
 ) -> str:
-    """The whole markdown page (generated; edit the renderer, not the page)."""
+    """The whole markdown page (generated; edit the renderer, not the page).
+
+    ``fit_precision`` is the encoder precision the training fit was scored at
+    (the machine's default, so the page says which).
+    """
     lines = [
         "# Offline annotators: method and quality",
         "",
@@ -76,6 +80,10 @@ def render_report(
         "  which reads the turn together with the previous user message as a sentence pair (head share",
         f"  {head_weights['feedback']:.1f}); tags over their thresholds are returned, none over threshold gives",
         "  `no_feedback` (so it never combines).",
+        "- **Inference precision**: the shipped encoders run under bfloat16 autocast on CPUs with native bf16",
+        "  (AVX512-BF16 or AMX), float32 elsewhere (`REALSIM_ENCODER_PRECISION=auto|bf16|fp32`, default auto).",
+        "  Training and the cross-validation below run at float32. `benchmarks/encoder_precision.py` measures",
+        "  the speed-up and how often the decoded tags differ from float32 on the corpus and the labelled set.",
         "- **Identity**: the user's sentences (split at . ! ? and line breaks) that contain a first-person word",
         "  are the candidates; each gets hashed word 1–2-grams plus length and cue groups (age/occupation, body,",
         "  family, likes, past, plans, beliefs) and one logistic regression per category (no sentence embedding:",
@@ -121,7 +129,8 @@ def render_report(
         lines += [
             "",
             "## Training fit (shipped models re-scored on the labelled set)",
-            "In-sample, so optimistic; `tests/test_annotate_offline.py` checks it stays above a floor.",
+            f"In-sample, so optimistic (encoders at {fit_precision}); `tests/test_annotate_offline.py` checks it "
+            "stays above a floor.",
             "",
             *_summary(fit),
         ]

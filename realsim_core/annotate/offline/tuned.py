@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 
 MAX_TOKENS = 128
+PRECISION_ENV = "REALSIM_ENCODER_PRECISION"
+PRECISIONS = ("auto", "bf16", "fp32")
 EMPTY_TEXT = "(empty)"  # what the encoder sees for an empty message (its label rules are applied later)
 HEAD_PREFIX = "head."
 
@@ -57,15 +59,25 @@ class TurnEncoder:
     heads: dict[str, object] = field(default_factory=dict)  # name → torch.nn.Linear
 
     def encode(
-        self, texts: Sequence[str], contexts: Sequence[str] | None = None, batch_size: int = 64
+        self, texts: Sequence[str], contexts: Sequence[str] | None = None, batch_size: int = 64,
+        precision: str = "fp32",
     ) -> dict[str, np.ndarray]:
         """``pooled`` (n, 384) L2-normalised embeddings and ``<head>`` (n, k) sigmoid scores.
 
         ``contexts`` (optional) is read as the second segment of each input
         (the feedback encoder reads the previous user message there). Inputs
         are processed longest first in batches, so padding is minimal.
+        ``precision="bf16"`` runs the transformer under bfloat16 autocast (heads
+        and pooling stay float32): see :func:`inference_precision`.
         """
+        import contextlib
+
         import torch
+
+        if precision not in ("bf16", "fp32"):
+            raise ValueError(f"precision must be 'bf16' or 'fp32', not {precision!r}")
+        autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bf16"
+                    else contextlib.nullcontext())
 
         n = len(texts)
         out: dict[str, np.ndarray] = {"pooled": np.zeros((n, 384), dtype=np.float32)}
@@ -76,7 +88,9 @@ class TurnEncoder:
         with torch.inference_mode():
             for start in range(0, n, batch_size):
                 rows = order[start : start + batch_size]
-                pooled = self._pool([texts[i] for i in rows], [contexts[i] for i in rows] if contexts else None)
+                with autocast:
+                    pooled = self._pool([texts[i] for i in rows], [contexts[i] for i in rows] if contexts else None)
+                pooled = pooled.float()
                 out["pooled"][rows] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
                 for name, head in self.heads.items():
                     out[name][rows] = torch.sigmoid(head(pooled)).numpy()
@@ -147,6 +161,32 @@ def load_turn_encoder(path: Path) -> TurnEncoder:
                               for k in ("weight", "bias")})
     encoder.model.eval()
     return encoder
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX); elsewhere bf16 is emulated and slow."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(bool(getattr(torch.cpu, check, lambda: False)()) for check in checks)
+
+
+def inference_precision() -> str:
+    """The precision the shipped encoders run at: ``REALSIM_ENCODER_PRECISION`` (auto, bf16, fp32).
+
+    Why: bfloat16 autocast roughly halves the encoder passes that dominate
+    offline annotation on CPUs with native bf16, while moving head scores by
+    about 3e-4 on average (``benchmarks/encoder_precision.py`` measures the speed-up and the
+    agreement of the decoded tags with float32). ``auto`` (the default) picks
+    bf16 only where the CPU has it natively; training always runs float32, so
+    ``make train-annotators`` gives the same files everywhere.
+    """
+    choice = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
+    if choice not in PRECISIONS:
+        raise ValueError(f"{PRECISION_ENV}={choice!r}: expected one of {', '.join(PRECISIONS)}")
+    if choice == "auto":
+        return "bf16" if native_bf16() else "fp32"
+    return choice
 
 
 @lru_cache(maxsize=None)
@@ -242,9 +282,10 @@ def reset_turn_encoder() -> None:
 
 def _cached_encode(name: str, texts: Sequence[str], contexts: Sequence[str] | None) -> dict[str, np.ndarray]:
     """Outputs of shipped encoder ``name``, each distinct (text, context) encoded once per process."""
+    precision = inference_precision()
     keys = []
     for i, text in enumerate(texts):
-        digest = hashlib.blake2b(name.encode() + b"\0" + text.encode("utf-8"), digest_size=16)
+        digest = hashlib.blake2b(f"{name}\0{precision}\0".encode() + text.encode("utf-8"), digest_size=16)
         if contexts is not None:
             digest.update(b"\0" + contexts[i].encode("utf-8"))
         keys.append(digest.digest())
@@ -257,7 +298,8 @@ def _cached_encode(name: str, texts: Sequence[str], contexts: Sequence[str] | No
     if missing:
         rows = list(missing.values())
         fresh = shipped_encoder(name).encode([texts[i] for i in rows],
-                                             [contexts[i] for i in rows] if contexts is not None else None)
+                                             [contexts[i] for i in rows] if contexts is not None else None,
+                                             precision=precision)
         for j, key in enumerate(missing):
             _outputs_cache[key] = {output: values[j] for output, values in fresh.items()}
     found = [_outputs_cache[key] for key in keys]
