@@ -50,6 +50,15 @@ def load_real(data_dir: Path) -> list:
     return Store(data_dir).load_dialogues("real")
 
 
+def write_report(prefix: str, report: dict) -> Path:
+    """Save a benchmark's JSON under benchmarks/results/, time-stamped so runs accumulate."""
+    out_dir = REPO / "benchmarks" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{prefix}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dims", default=None, help="comma-separated dimensions (default: all registered)")
@@ -114,11 +123,7 @@ def main() -> int:
           "(wall times are only comparable on an idle machine; CPU seconds are less affected)")
     print(f"total {total:.1f} s = {report['ratio_to_floor']}x the MiniLM floor; "
           f"target {TARGET_SECONDS:.0f} s: {'met' if report['within_target'] else 'MISSED'}")
-    out_dir = REPO / "benchmarks" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"annotate-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(report, indent=2))
-    print(f"wrote {out.relative_to(REPO)}")
+    print(f"wrote {write_report('annotate', report).relative_to(REPO)}")
     return 0 if all(r["error"] is None for r in rows) else 1
 
 

@@ -16,7 +16,6 @@ models' training fit: agreement between precisions, not out-of-sample quality).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -29,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from annotate import load_real  # noqa: E402
+from annotate import load_real, write_report  # noqa: E402
 
 from realsim_core.annotate.offline import infer  # noqa: E402
 from realsim_core.annotate.offline.evaluate import score_annotations  # noqa: E402
@@ -107,11 +106,7 @@ def main() -> int:
     for p, fit in report["labelled_fit"].items():
         print(f"labelled fit {p}: intent micro-F1 {fit['intent_micro_f1']:.3f}, no_feedback F1 "
               f"{fit['no_feedback_f1']:.3f}, regeneration_request F1 {fit['regeneration_request_f1']:.3f}")
-    out_dir = REPO / "benchmarks" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"encoder-precision-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(report, indent=2))
-    print(f"wrote {out.relative_to(REPO)}")
+    print(f"wrote {write_report('encoder-precision', report).relative_to(REPO)}")
     return 0
 
 
