@@ -110,7 +110,9 @@ def main() -> int:
         "total_cpu_seconds": round(sum(r["cpu_seconds"] for r in rows if r["error"] is None), 3),
         "load_average": os.getloadavg()[0],
         "ratio_to_floor": round(total / floor, 2) if floor else None,
-        "target_seconds": TARGET_SECONDS, "within_target": total < TARGET_SECONDS, "dimensions": rows,
+        "target_seconds": TARGET_SECONDS, "dimensions": rows,
+        # The target is for the whole corpus on every dimension; a subset run is not judged against it.
+        "within_target": total < TARGET_SECONDS if not (args.limit or args.dims) else None,
     }
     print(f"{len(dialogues)} dialogues, {len(turns)} non-empty user turns; MiniLM floor {floor:.1f} s, "
           f"turn-encoder floor {tuned_floor:.1f} s (encoders at {inference_precision()})")
@@ -122,7 +124,8 @@ def main() -> int:
     print(f"load average during the run: {report['load_average']:.1f} on {os.cpu_count()} cores "
           "(wall times are only comparable on an idle machine; CPU seconds are less affected)")
     print(f"total {total:.1f} s = {report['ratio_to_floor']}x the MiniLM floor; "
-          f"target {TARGET_SECONDS:.0f} s: {'met' if report['within_target'] else 'MISSED'}")
+          f"target {TARGET_SECONDS:.0f} s (whole corpus, all dimensions): "
+          f"{ {True: 'met', False: 'MISSED', None: 'not judged on a subset'}[report['within_target']] }")
     print(f"wrote {write_report('annotate', report).relative_to(REPO)}")
     return 0 if all(r["error"] is None for r in rows) else 1
 
