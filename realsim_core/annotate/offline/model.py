@@ -24,6 +24,7 @@ MODEL_FILES = {"intent": "intent.npz", "feedback": "feedback.npz", "identity": "
 # Fine-tuned MiniLM layers + heads: intent's turn encoder (its embeddings also feed feedback's linear
 # model) and feedback's encoder of (turn, previous user message) pairs.
 ENCODER_FILES = {"intent": "turn_encoder.safetensors", "feedback": "feedback_encoder.safetensors"}
+ENCODERS_USED = {"intent": ("intent",), "feedback": ("intent", "feedback")}  # which encoders each model reads
 
 
 class ModelMissingError(RuntimeError):
@@ -121,11 +122,7 @@ def load_model(name: str) -> LinearModel:
 
 def model_digest(name: str) -> str:
     """Short content hash of the model file (and, for turn models, of the turn encoder): the cache fingerprint."""
-    paths = [MODELS_DIR / MODEL_FILES[name]]
-    if name == "intent":
-        paths.append(MODELS_DIR / ENCODER_FILES["intent"])
-    if name == "feedback":
-        paths += [MODELS_DIR / ENCODER_FILES["intent"], MODELS_DIR / ENCODER_FILES["feedback"]]
+    paths = [MODELS_DIR / MODEL_FILES[name]] + [MODELS_DIR / ENCODER_FILES[e] for e in ENCODERS_USED.get(name, ())]
     if not all(p.exists() for p in paths):
         return "missing"
     digest = hashlib.sha256()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from realsim_core.annotate.offline.decode import (
     FEEDBACK_TAGS,
@@ -110,6 +111,16 @@ def feedback_rows(labels: TurnLabels) -> FeedbackRows:
     turns = [labels.turns[i] for i in rows]
     return FeedbackRows(rows, [t.text[:USER_CHARS] for t in turns], [t.previous_user[:USER_CHARS] for t in turns],
                         {"feedback": labels.feedback[rows]}, {"feedback": np.ones(len(rows), dtype=np.float32)})
+
+
+def label_datasets(labels: TurnLabels) -> tuple[Dataset, Dataset]:
+    """Intent and feedback rows with targets, groups and texts but no features (for decoding and scoring)."""
+    n = len(labels.turns)
+    X, H = np.zeros((n, 0), dtype=np.float32), sp.csr_matrix((n, 0), dtype=np.float32)
+    texts = tuple(t.text for t in labels.turns)
+    intent = Dataset(X, H, labels.intent, labels.groups, INTENT_MODEL_TAGS, "intent", texts)
+    feedback = Dataset(X, H, labels.feedback, labels.groups, FEEDBACK_TAGS, "feedback", texts)
+    return intent, feedback.subset(np.flatnonzero(labels.later))
 
 
 def turn_datasets(labels: TurnLabels, pooled: np.ndarray) -> tuple[Dataset, Dataset]:
@@ -211,8 +222,7 @@ def cv_predictions(
 
     Fold k is decoded with settings tuned on the other folds' rows only.
     """
-    dummy = np.zeros((len(labels.turns), 384), dtype=np.float32)
-    intent, feedback = turn_datasets(labels, dummy)  # only Y, groups and texts are read here
+    intent, feedback = label_datasets(labels)
     later_rows = np.flatnonzero(labels.later)
     fold_later = cv.fold_of[later_rows]
     intent_tags: list[list[str]] = [[] for _ in labels.turns]
