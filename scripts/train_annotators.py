@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     args.docs.write_text(render_report(cv, fit, C_VALUES, DENSE_WEIGHTS,
                                             {"intent": intent_model.head_weight,
                                              "feedback": feedback_model.head_weight},
-                                            fit_precision=inference_precision()), encoding="utf-8")
+                                            fit_precision=inference_precision(),
+                                            gate_threshold=feedback_model.gate_threshold), encoding="utf-8")
     took = time.perf_counter() - started
     print(f"intent micro-F1 {cv['intent']['micro']['f1']:.3f} (P {cv['intent']['micro']['precision']:.3f} "
           f"R {cv['intent']['micro']['recall']:.3f}); no_feedback F1 {cv['feedback']['tags']['no_feedback']['f1']:.3f}; "

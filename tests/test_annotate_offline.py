@@ -122,10 +122,12 @@ def test_shipped_model_fits_reference_labels(source_dir: Path) -> None:
     scores = score_annotations(refs, infer.intent_for(dialogues), infer.feedback_for(dialogues),
                                [[c for c, q in d.items() if q] for d in identity])
     assert scores["turns"] == 1543
-    # Floors a little under the fit measured at training time (docs/annotators.md).
+    # Floors a little under the fit measured at training time (docs/annotators.md). Feedback's fit is
+    # lower than intent's: its no-feedback gate is fitted on out-of-fold scores, so it ignores the tags
+    # that were weak out of fold (provide_clarification) even where the in-sample scores are sure.
     assert scores["intent"]["micro"]["f1"] >= 0.92
-    assert scores["feedback"]["tags"]["no_feedback"]["f1"] >= 0.94
-    assert scores["feedback"]["tags"]["regeneration_request"]["f1"] >= 0.88
+    assert scores["feedback"]["tags"]["no_feedback"]["f1"] >= 0.90
+    assert scores["feedback"]["tags"]["regeneration_request"]["f1"] >= 0.84
     assert scores["identity"]["micro"]["f1"] >= 0.70
 
 

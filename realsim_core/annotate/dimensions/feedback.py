@@ -4,9 +4,11 @@ Card — measures: per user turn, one or more of no_feedback, explicit_positive,
 explicit_negative, regeneration_request, continuation_request,
 clarification_request, provide_clarification (never empty; turn 1 is always
 ``no_feedback``, which never combines). Unit: turn. Backends: ``local``
-(default; the fine-tuned MiniLM's embedding of the turn, its similarity to the previous turn,
-hashed word n-grams of the turn and the previous turn, cue words; logistic
-regression) and ``llm``.
+(default; per tag, a logistic regression over the fine-tuned MiniLM's embedding
+of the turn, its similarity to the previous turn, hashed word n-grams of the
+turn and the previous turn and cue words, blended with a second fine-tuned
+MiniLM that reads the turn with the previous one; a no-feedback gate over both
+decides ``no_feedback``, see ``offline/gate.py``) and ``llm``.
 Reference: realsim paper §2 and the annotation guide.
 """
 

@@ -41,8 +41,37 @@ def decode_intent(proba: np.ndarray, thresholds: np.ndarray, texts: Sequence[str
     return out
 
 
-def decode_feedback(proba: np.ndarray, thresholds: np.ndarray, positions: Sequence[int]) -> list[list[str]]:
-    """Rows of ``proba`` follow :data:`FEEDBACK_TAGS`; ``positions`` are 0-based turn indices."""
+def gated_feedback(
+    no_feedback: np.ndarray, no_feedback_threshold: float, proba: np.ndarray, thresholds: np.ndarray
+) -> np.ndarray:
+    """(n, 7) booleans over :data:`ALL_FEEDBACK_TAGS` for later turns, decoded with a gate.
+
+    The gate (``no_feedback``: each row's probability of no reaction, see
+    :mod:`.gate`) decides ``no_feedback``; a turn it lets through gets the
+    tags over their thresholds, else its likeliest tag. Array form, so
+    threshold tuning decodes exactly as inference does.
+    """
+    silent = np.asarray(no_feedback) >= no_feedback_threshold
+    tags = np.asarray(proba) >= thresholds
+    none = ~tags.any(axis=1)
+    tags[none, np.argmax(np.asarray(proba)[none], axis=1)] = True
+    return np.column_stack([silent, tags & ~silent[:, None]])
+
+
+def decode_feedback(
+    proba: np.ndarray, thresholds: np.ndarray, positions: Sequence[int],
+    no_feedback: np.ndarray | None = None, no_feedback_threshold: float = 0.5,
+) -> list[list[str]]:
+    """Rows of ``proba`` follow :data:`FEEDBACK_TAGS`; ``positions`` are 0-based turn indices.
+
+    Without a gate (``no_feedback`` None), a later turn gets the tags over
+    their thresholds, ``no_feedback`` when none clears. With one, see
+    :func:`gated_feedback`.
+    """
+    if no_feedback is not None:
+        rows = gated_feedback(no_feedback, no_feedback_threshold, proba, thresholds)
+        return [[NO_FEEDBACK] if position == 0 else [t for t, on in zip(ALL_FEEDBACK_TAGS, row) if on]
+                for row, position in zip(rows, positions)]
     out: list[list[str]] = []
     for row, position in zip(proba, positions):
         if position == 0:

@@ -72,16 +72,21 @@ def _per_dialogue(flat: list[list[str]], refs: Sequence[Labelled]) -> list[list[
 
 def cross_validate(refs: Sequence[Labelled], labels: TurnLabels, turn_cv: TurnCV) -> dict[str, Any]:
     """Grouped outer cross-validation of all three models (turn models from their out-of-fold scores)."""
-    intent_flat, feedback_flat, head_weights = cv_predictions(labels, turn_cv)
+    predicted = cv_predictions(labels, turn_cv)
     sentences = sentence_dataset(refs)
     presence = cv_identity_presence(sentences, len(refs))
     present = [[c for c, flag in zip(IDENTITY_CATEGORIES, row) if flag] for row in presence]
-    scores = score_annotations(refs, _per_dialogue(intent_flat, refs), _per_dialogue(feedback_flat, refs), present)
+    intent = _per_dialogue(predicted.intent, refs)
+    scores = score_annotations(refs, intent, _per_dialogue(predicted.feedback, refs), present)
+    ungated = score_annotations(refs, intent, _per_dialogue(predicted.feedback_without_gate, refs), present)
     reachable = sum(
         1 for g, ref in enumerate(refs) for c in _presence(ref.identity)
         if sentences.Y[sentences.groups == g][:, IDENTITY_CATEGORIES.index(c)].any()
     )
-    scores["intent"]["head_weights"] = head_weights
+    scores["intent"]["head_weights"] = predicted.head_weights
+    scores["feedback"]["without_gate"] = {"micro": ungated["feedback"]["micro"],
+                                          "tags": {t: ungated["feedback"]["tags"][t]
+                                                   for t in ("no_feedback", "regeneration_request")}}
     scores["identity"]["candidate_recall_ceiling"] = round(
         reachable / max(1, sum(len(_presence(r.identity)) for r in refs)), 3
     )

@@ -3,7 +3,8 @@
 Intent and feedback run the fine-tuned turn encoder over all turns of the
 batch once (its per-process cache makes the second of them free); identity
 needs no encoding. Each scores its rows with the shipped linear model (intent
-blends in the encoder's own head) and decodes with the guide's rules, so the
+and feedback blend in their encoder's head; feedback's gate decides
+``no_feedback`` from both scorers) and decodes with the guide's rules, so the
 encoder pass over the user turns is the only real cost.
 """
 
@@ -64,13 +65,14 @@ def feedback_for(dialogues: Sequence[Dialogue]) -> list[list[list[str]]]:
     encoded = encode_turns([t.text[:USER_CHARS] for t in turns])
     linear = model.proba(turn_features(turns, encoded["pooled"]), turn_hashed(turns, with_previous=True))
     head = None
-    if model.head_weight:
+    if model.head_weight or model.has_gate:
         later = [i for i, t in enumerate(turns) if t.index > 0]  # turn 1 is no_feedback by rule
         head = np.zeros_like(linear)
         head[later] = feedback_scores([turns[i].text[:USER_CHARS] for i in later],
                                       [turns[i].previous_user[:USER_CHARS] for i in later])
     proba = model.blend(linear, head)
-    tags = decode_feedback(proba, model.thresholds, [t.index for t in turns])
+    gate = model.no_feedback_proba(linear, head) if head is not None else None
+    tags = decode_feedback(proba, model.thresholds, [t.index for t in turns], gate, model.gate_threshold)
     return _split(tags, counts)
 
 

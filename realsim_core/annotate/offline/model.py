@@ -3,8 +3,9 @@
 A model is one ``.npz`` of plain numeric arrays (standardisation of the dense
 features, one logistic-regression weight row per tag over the dense block and
 over the hashed n-gram buckets — the latter stored sparse —, per-tag decision
-thresholds) plus the tag names; no pickles, no vocabulary and no text from the
-corpus. Loaded models are cached per process.
+thresholds, for feedback the no-feedback gate) plus the tag names; no
+pickles, no vocabulary and no text from the corpus. Loaded models are cached
+per process.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+
+from realsim_core.annotate.offline.gate import gate_proba
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILES = {"intent": "intent.npz", "feedback": "feedback.npz", "identity": "identity.npz"}
@@ -45,6 +48,20 @@ class LinearModel:
     thresholds: np.ndarray  # (n_tags,) applied to :meth:`blend`'s scores
     dense_weight: float = 1.0
     head_weight: float = 0.0  # share of the turn encoder's own head scores in :meth:`blend`
+    # Feedback only: the no-feedback gate over this model's and the head's scores (:mod:`.gate`); empty = none.
+    gate_coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    gate_intercept: float = 0.0
+    gate_threshold: float = 0.5
+
+    @property
+    def has_gate(self) -> bool:
+        return self.gate_coef.size > 0
+
+    def no_feedback_proba(self, linear: np.ndarray, head: np.ndarray) -> np.ndarray | None:
+        """Per row, the gate's probability of no reaction (None for a model without a gate)."""
+        if not self.has_gate:
+            return None
+        return gate_proba(self.gate_coef, self.gate_intercept, linear, head)
 
     def proba(self, dense: np.ndarray, hashed: sp.spmatrix) -> np.ndarray:
         """(n, n_tags) probabilities."""
@@ -84,6 +101,9 @@ class LinearModel:
             "dense_weight": np.asarray([self.dense_weight], dtype=np.float32),
             "head_weight": np.asarray([self.head_weight], dtype=np.float32),
         }
+        if self.has_gate:
+            arrays.update(gate_coef=self.gate_coef.astype(np.float32),
+                          gate_scalars=np.asarray([self.gate_intercept, self.gate_threshold], dtype=np.float32))
         path.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, array in arrays.items():
@@ -101,6 +121,10 @@ def read_model(path: Path) -> LinearModel:
     with np.load(path, allow_pickle=False) as data:
         if "hashed_data" not in data or "head_weight" not in data:
             raise ModelMissingError(f"offline model {path} has an old format; run `make train-annotators`")
+        gate = {}
+        if "gate_coef" in data:
+            gate = {"gate_coef": data["gate_coef"], "gate_intercept": float(data["gate_scalars"][0]),
+                    "gate_threshold": float(data["gate_scalars"][1])}
         hashed = sp.csr_matrix(
             (data["hashed_data"], data["hashed_indices"], data["hashed_indptr"]),
             shape=tuple(int(n) for n in data["hashed_shape"]),
@@ -108,7 +132,7 @@ def read_model(path: Path) -> LinearModel:
         return LinearModel(
             tags=tuple(str(t) for t in data["tags"]), mean=data["mean"], scale=data["scale"],
             coef=data["coef"], hashed_coef=hashed, intercept=data["intercept"], thresholds=data["thresholds"],
-            dense_weight=float(data["dense_weight"][0]), head_weight=float(data["head_weight"][0]),
+            dense_weight=float(data["dense_weight"][0]), head_weight=float(data["head_weight"][0]), **gate,
         )
 
 
