@@ -29,7 +29,8 @@ _RUNNERS: dict[str, Callable[[Sequence[Dialogue]], list[Any]]] = {
 _ENCODED = ("intent", "feedback")  # the dimensions that run the fine-tuned encoders
 _METHODS = {
     "intent": "fine-tuned minilm head blended with minilm+cues+hashed n-grams logistic regression",
-    "feedback": "fine-tuned minilm+cues+hashed n-grams (turn, previous turn) logistic regression",
+    "feedback": ("fine-tuned (turn, previous turn) minilm head blended with minilm+cues+hashed n-grams "
+                 "logistic regression, no-feedback gate over both"),
     "identity": "first-person sentences, cues+hashed n-grams logistic regression",
     "knowledge": "rules",
 }
