@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from realsim_core.annotate.offline.gate import TARGETS as FEEDBACK_TARGETS
+
 TARGETS = "intent micro-F1 ≥ 0.60; no_feedback F1 ≥ 0.85; regeneration_request F1 ≥ 0.55; identity presence F1 ≥ 0.50"
 
 
@@ -106,7 +108,9 @@ def render_report(
         "  the decoded micro-F1 (intent: 9 tags; identity: category presence per dialogue; feedback: the mean of",
         "  the micro-F1 over 7 tags incl. no_feedback, the no_feedback F1 and the regeneration_request F1).",
         "  Feedback's gate threshold and tag thresholds are then tuned together, by coordinate ascent, for the",
-        "  smaller margin above the two feedback targets (no_feedback F1 0.85, regeneration_request F1 0.55, over",
+        "  smaller margin above the two feedback targets ("
+        + ", ".join(f"{tag} F1 {target:.2f}" for tag, target in FEEDBACK_TARGETS.items())
+        + ", over",
         "  all turns), with micro-F1 breaking ties. They are tuned on gate scores from gates fitted on the other",
         "  folds.",
         "  Intent: one threshold for the nine tags and one for 'no request', on a grid (per-tag thresholds",

@@ -30,6 +30,7 @@ from realsim_core.annotate.offline.decode import (
 )
 from realsim_core.annotate.offline.features import sentence_features, sentence_hashed
 from realsim_core.annotate.offline.infer import candidate_sentences
+from realsim_core.annotate.offline.metrics import array_f1
 from realsim_core.annotate.offline.model import LinearModel
 from realsim_core.annotate.offline.reference import Labelled
 
@@ -156,17 +157,12 @@ def _decoded_f1(data: Dataset, proba: np.ndarray, thresholds: np.ndarray) -> flo
             true_sets = [[t for t, y in zip(data.tags, row) if y] or ["no_feedback"] for row in data.Y]
         pred = np.array([[t in d for t in tags] for d in decoded])
         truth = np.array([[t in d for t in tags] for d in true_sets])
-    micro = _f1(pred, truth)
+    micro = array_f1(pred, truth)
     if data.kind != "feedback":
         return micro
     regeneration = tags.index("regeneration_request")
-    return (micro + _f1(pred[:, 0], truth[:, 0]) + _f1(pred[:, regeneration], truth[:, regeneration])) / 3
-
-
-def _f1(pred: np.ndarray, truth: np.ndarray) -> float:
-    tp = int((pred & truth).sum())
-    denom = int(pred.sum() + truth.sum())
-    return 2 * tp / denom if denom else 0.0
+    no_feedback = array_f1(pred[:, 0], truth[:, 0])
+    return (micro + no_feedback + array_f1(pred[:, regeneration], truth[:, regeneration])) / 3
 
 
 def tune_decoded(data: Dataset, proba: np.ndarray, passes: int = 2) -> np.ndarray:
