@@ -78,14 +78,15 @@ def cross_validate(refs: Sequence[Labelled], labels: TurnLabels, turn_cv: TurnCV
     present = [[c for c, flag in zip(IDENTITY_CATEGORIES, row) if flag] for row in presence]
     intent = _per_dialogue(predicted.intent, refs)
     scores = score_annotations(refs, intent, _per_dialogue(predicted.feedback, refs), present)
-    ungated = score_annotations(refs, intent, _per_dialogue(predicted.feedback_without_gate, refs), present)
+    ungated_micro, ungated_tags = pair_scores([tags for ref in refs for tags in ref.feedback],
+                                              predicted.feedback_without_gate, ALL_FEEDBACK_TAGS)
     reachable = sum(
         1 for g, ref in enumerate(refs) for c in _presence(ref.identity)
         if sentences.Y[sentences.groups == g][:, IDENTITY_CATEGORIES.index(c)].any()
     )
     scores["intent"]["head_weights"] = predicted.head_weights
-    scores["feedback"]["without_gate"] = {"micro": ungated["feedback"]["micro"],
-                                          "tags": {t: ungated["feedback"]["tags"][t]
+    scores["feedback"]["without_gate"] = {"micro": ungated_micro.as_dict(),
+                                          "tags": {t: ungated_tags[t].as_dict()
                                                    for t in ("no_feedback", "regeneration_request")}}
     scores["identity"]["candidate_recall_ceiling"] = round(
         reachable / max(1, sum(len(_presence(r.identity)) for r in refs)), 3
